@@ -1,0 +1,81 @@
+"""Fingerprints for exact and near-duplicate detection (reposts, copies, the same complaint reworded).
+
+Exact copies share `content_key` (a hash of the normalized text). Near-copies are found with MinHash
+over character shingles: characters rather than words because Chinese has no spaces and reposts
+change punctuation, prefixes (转发, RT @x:) and a few words. Locality-sensitive banding turns
+"which earlier posts might be similar" into exact lookups of band keys, which SQLite indexes well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+
+import numpy as np
+import numpy.typing as npt
+
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+SHINGLE = 3
+_PRIME = np.uint64((1 << 31) - 1)
+_rng = np.random.default_rng(20261125)  # fixed: signatures must be comparable across runs
+_A = _rng.integers(1, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
+_B = _rng.integers(0, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
+
+_URL = re.compile(r"https?://\S+")
+_MENTION = re.compile(r"(?:^|\s)(?:RT\s+)?@[\w\-\u4e00-\u9fff]+[:：]?")
+_REPOST = re.compile(r"^\s*(?:转发微博|转发|repost(?:ed)?|RT)\s*[:：]?\s*", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """Lowercase NFKC text without URLs, @mentions, repost prefixes, punctuation or spaces."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = _URL.sub(" ", t)
+    t = _REPOST.sub("", t)
+    t = _MENTION.sub(" ", t)
+    return _NOT_WORD.sub("", t)
+
+
+def content_key(text: str) -> str:
+    """Equal for texts that differ only in case, width, spacing, punctuation, links and mentions."""
+    return hashlib.sha1(normalize_text(text).encode("utf-8")).hexdigest()[:24]
+
+
+def _shingles(normalized: str) -> set[str]:
+    if len(normalized) <= SHINGLE:
+        return {normalized} if normalized else set()
+    return {normalized[i : i + SHINGLE] for i in range(len(normalized) - SHINGLE + 1)}
+
+
+def minhash(text: str) -> npt.NDArray[np.uint32]:
+    """A NUM_PERM-long MinHash signature of the text's character shingles."""
+    shingles = _shingles(normalize_text(text))
+    if not shingles:
+        return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64)
+    # (a*h + b) mod p for every permutation at once; a, h < 2^32 keeps the product below 2^64.
+    permuted = (np.outer(hashes & np.uint64(0x7FFFFFFF), _A) + _B) % _PRIME
+    return permuted.min(axis=0).astype(np.uint32)
+
+
+def band_keys(signature: npt.NDArray[np.uint32]) -> list[str]:
+    """One key per band; two posts sharing any key are candidates for near-duplicates."""
+    rows = signature.reshape(BANDS, ROWS)
+    return [f"{i}:{hashlib.blake2b(r.tobytes(), digest_size=8).hexdigest()}" for i, r in enumerate(rows)]
+
+
+def similarity(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets."""
+    return float(np.mean(a == b))
+
+
+def signature_bytes(signature: npt.NDArray[np.uint32]) -> bytes:
+    return signature.astype("<u4").tobytes()
+
+
+def signature_from_bytes(blob: bytes) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)

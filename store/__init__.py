@@ -1,0 +1,18 @@
+"""The SQLite database: schema and migrations, dedup and clustering, outbox, crawl runs."""
+
+from store.database import ClusterTriage, Fingerprint, Store, StoreError, TriageFn, UpsertResult, utc_now
+from store.outbox import Outbox
+from store.runs import record_run, runs_of
+
+__all__ = [
+    "ClusterTriage",
+    "Fingerprint",
+    "Outbox",
+    "Store",
+    "StoreError",
+    "TriageFn",
+    "UpsertResult",
+    "record_run",
+    "runs_of",
+    "utc_now",
+]

@@ -1,0 +1,306 @@
+"""`Store`: the SQLite database that holds posts, clusters, the outbox and crawl runs.
+
+It is the one place with SQL. Writes that belong together happen in one transaction, so a crash
+leaves either the old state or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from store.schema import MIGRATIONS
+
+JSON_COLUMNS = ("raw", "analysis", "reasons", "state", "event", "status_codes", "error_samples")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or is newer than this version of lingting."""
+
+
+@dataclass(frozen=True)
+class ClusterTriage:
+    """What the analysis concluded about a whole cluster."""
+
+    priority: str
+    impact: str
+    urgency: str
+    category: str
+    reasons: list[str] = field(default_factory=list)
+
+
+TriageFn = Callable[[list[dict[str, Any]], int, int], ClusterTriage]
+"""Given a cluster's posts (analysis decoded), distinct authors and size, decide its triage."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    content_key: str
+    minhash: bytes
+    bands: Sequence[str]
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    post_id: int
+    cluster_id: int
+    new: bool
+    changed: bool
+    """True when the post is new or its text changed since it was stored."""
+
+
+def _decode(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for col in JSON_COLUMNS:
+        if isinstance(out.get(col), str):
+            out[col] = json.loads(out[col])
+    return out
+
+
+class Store:
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc} / 无法打开数据库") from None
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} was written by a newer lingting (schema {version} > {len(MIGRATIONS)}); "
+                "upgrade lingting / 数据库版本比程序新, 请升级"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE so that concurrent writers queue instead of failing mid-way."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return [_decode(r) for r in self.db.query(sql, params)]
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- posts and clusters ---------------------------------------------------------------------
+
+    def upsert_post(
+        self,
+        post: Mapping[str, Any],
+        analysis: Mapping[str, Any],
+        fingerprint: Fingerprint,
+        *,
+        triage: TriageFn,
+        similarity: Callable[[bytes, bytes], float],
+        threshold: float,
+        window_days: int = 14,
+        source_name: str | None = None,
+    ) -> UpsertResult:
+        """Insert or update one post keyed on (source, source_post_id) and keep its cluster current.
+
+        A post already stored with the same text changes nothing (a re-crawl adds no row). A new
+        post joins the cluster of an exact copy, else of its most similar earlier post at or above
+        `threshold`, else starts a cluster of its own.
+        """
+        now = utc_now()
+        with self.transaction():
+            existing = self.conn.execute(
+                "SELECT id, cluster_id, content_key FROM posts WHERE source = ? AND source_post_id = ?",
+                (post["source"], post["source_post_id"]),
+            ).fetchone()
+            if existing and existing[2] == fingerprint.content_key:
+                self.conn.execute(
+                    "UPDATE posts SET likes = coalesce(?, likes), replies = coalesce(?, replies) WHERE id = ?",
+                    (post.get("likes"), post.get("replies"), existing[0]),
+                )
+                return UpsertResult(existing[0], existing[1], new=False, changed=False)
+            row = self._post_row(post, analysis, fingerprint, source_name, now)
+            if existing:
+                post_id, cluster_id = existing[0], existing[1]
+                sets = ", ".join(f"{k} = :{k}" for k in row if k != "first_seen_at")
+                self.conn.execute(f"UPDATE posts SET {sets} WHERE id = :id", {**row, "id": post_id})
+                self.conn.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
+            else:
+                cluster_id = self._find_cluster(fingerprint, similarity, threshold)
+                if cluster_id is None:
+                    cluster_id = self._new_cluster(post, now)
+                row["cluster_id"] = cluster_id
+                cols = ", ".join(row)
+                marks = ", ".join(f":{k}" for k in row)
+                post_id = int(self.conn.execute(f"INSERT INTO posts ({cols}) VALUES ({marks})", row).lastrowid or 0)
+                self.conn.execute(
+                    "UPDATE clusters SET seed_post_id = ? WHERE id = ? AND seed_post_id = 0",
+                    (post_id, cluster_id),
+                )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO post_bands (band, post_id) VALUES (?, ?)",
+                [(b, post_id) for b in fingerprint.bands],
+            )
+            self._refresh_cluster(cluster_id, triage, window_days, now)
+            return UpsertResult(post_id, cluster_id, new=existing is None, changed=True)
+
+    @staticmethod
+    def _post_row(
+        post: Mapping[str, Any],
+        analysis: Mapping[str, Any],
+        fingerprint: Fingerprint,
+        source_name: str | None,
+        now: str,
+    ) -> dict[str, Any]:
+        keys = (
+            "source", "source_post_id", "url", "kind", "thread_id", "parent_id", "title", "text",
+            "author", "author_id", "author_followers", "created_at", "likes", "replies", "lang", "fetched_at",
+        )  # fmt: skip
+        row: dict[str, Any] = {k: post.get(k) for k in keys}
+        row["text"] = row["text"] or ""
+        row["kind"] = row["kind"] or "post"
+        row["lang"] = analysis.get("lang") or row["lang"]
+        row["raw"] = json.dumps(post.get("raw") or {}, ensure_ascii=False, default=str)
+        row["source_name"] = source_name
+        row["content_key"] = fingerprint.content_key
+        row["minhash"] = fingerprint.minhash
+        row["relevant"] = int(bool(analysis.get("relevant")))
+        row["complaint"] = int(bool(analysis.get("complaint")))
+        row["category"] = analysis.get("category")
+        row["priority"] = analysis.get("priority")
+        row["sentiment"] = analysis.get("sentiment")
+        row["analysis"] = json.dumps(dict(analysis), ensure_ascii=False)
+        row["first_seen_at"] = now
+        row["updated_at"] = now
+        return row
+
+    def _find_cluster(
+        self, fp: Fingerprint, similarity: Callable[[bytes, bytes], float], threshold: float
+    ) -> int | None:
+        exact = self.conn.execute(
+            "SELECT cluster_id FROM posts WHERE content_key = ? ORDER BY id LIMIT 1", (fp.content_key,)
+        ).fetchone()
+        if exact:
+            return int(exact[0])
+        if not fp.bands:
+            return None
+        marks = ",".join("?" * len(fp.bands))
+        candidates = self.conn.execute(
+            f"SELECT DISTINCT p.id, p.cluster_id, p.minhash FROM post_bands b JOIN posts p ON p.id = b.post_id "
+            f"WHERE b.band IN ({marks})",
+            list(fp.bands),
+        ).fetchall()
+        best: tuple[float, int] | None = None
+        for _pid, cid, blob in candidates:
+            score = similarity(fp.minhash, blob)
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, int(cid))
+        return best[1] if best else None
+
+    def _new_cluster(self, post: Mapping[str, Any], now: str) -> int:
+        # Stable across databases: the same first post always names the same intake record.
+        digest = hashlib.sha1(f"{post['source']}\x1f{post['source_post_id']}".encode()).hexdigest()[:16]
+        cur = self.conn.execute(
+            "INSERT INTO clusters (intake_id, seed_post_id, first_seen_at, last_seen_at) VALUES (?, 0, ?, ?)",
+            (f"lt-{digest}", now, now),
+        )
+        return int(cur.lastrowid or 0)
+
+    def _refresh_cluster(self, cluster_id: int, triage: TriageFn, window_days: int, now: str) -> None:
+        members = self.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
+        newest = max((m["created_at"] or m["first_seen_at"] for m in members), default=now)
+        since = _days_before(newest, window_days)
+        authors = {
+            (m["source"], m["author_id"] or m["author"])
+            for m in members
+            if (m["author_id"] or m["author"]) and (m["created_at"] or m["first_seen_at"]) >= since
+        }
+        distinct = max(len(authors), 1)
+        decision = triage(members, distinct, len(members))
+        flagged = int(any(m["complaint"] for m in members))
+        self.conn.execute(
+            "UPDATE clusters SET size = ?, distinct_authors = ?, flagged = ?, priority = ?, impact = ?, urgency = ?,"
+            " category = ?, reasons = ?, last_seen_at = ?,"
+            " flagged_at = CASE WHEN ? AND flagged_at IS NULL THEN ? ELSE flagged_at END WHERE id = ?",
+            (
+                len(members), distinct, flagged, decision.priority, decision.impact, decision.urgency,
+                decision.category, json.dumps(decision.reasons, ensure_ascii=False), now, flagged, now, cluster_id,
+            ),
+        )  # fmt: skip
+
+    def retriage_all(self, triage: TriageFn, window_days: int = 14) -> int:
+        """Recompute every cluster's triage (after `reanalyze` changed the posts' analyses)."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM clusters").fetchall()]
+        with self.transaction():
+            for cid in ids:
+                self._refresh_cluster(cid, triage, window_days, utc_now())
+        return len(ids)
+
+    def cluster(self, cluster_id: int) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM clusters WHERE id = ?", (cluster_id,))
+        return rows[0] if rows else None
+
+    def cluster_posts(self, cluster_id: int) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
+
+    def flagged_clusters(self) -> list[dict[str, Any]]:
+        """Flagged clusters, loudest first: priority, then distinct authors, then size."""
+        return self.query(
+            "SELECT c.*, p.source AS seed_source, p.title AS seed_title, p.text AS seed_text, p.url AS seed_url,"
+            " (SELECT group_concat(DISTINCT source) FROM posts WHERE cluster_id = c.id) AS sources"
+            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.flagged = 1"
+            " ORDER BY c.priority, c.distinct_authors DESC, c.size DESC, c.id"
+        )
+
+    def posts(self, where: str = "1", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return self.query(f"SELECT * FROM posts WHERE {where} ORDER BY id", params)
+
+
+def _days_before(iso: str, days: int) -> str:
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return (moment - timedelta(days=days)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,108 @@
+"""The database schema as an ordered list of migrations; `PRAGMA user_version` records how many ran."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: posts, their near-duplicate bands, clusters, export decisions, outbox, crawl runs
+    """
+    CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        intake_id TEXT NOT NULL UNIQUE,
+        seed_post_id INTEGER NOT NULL,
+        size INTEGER NOT NULL DEFAULT 0,
+        distinct_authors INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        priority TEXT,
+        impact TEXT,
+        urgency TEXT,
+        category TEXT,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        flagged_at TEXT
+    );
+    CREATE TABLE posts (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        source_post_id TEXT NOT NULL,
+        source_name TEXT,
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        thread_id TEXT,
+        parent_id TEXT,
+        title TEXT,
+        text TEXT NOT NULL,
+        author TEXT,
+        author_id TEXT,
+        author_followers INTEGER,
+        created_at TEXT,
+        likes INTEGER,
+        replies INTEGER,
+        lang TEXT,
+        fetched_at TEXT,
+        raw TEXT NOT NULL DEFAULT '{}',
+        content_key TEXT NOT NULL,
+        minhash BLOB NOT NULL,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+        relevant INTEGER NOT NULL DEFAULT 0,
+        complaint INTEGER NOT NULL DEFAULT 0,
+        category TEXT,
+        priority TEXT,
+        sentiment REAL,
+        analysis TEXT NOT NULL DEFAULT '{}',
+        first_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (source, source_post_id)
+    );
+    CREATE INDEX posts_content_key ON posts (content_key);
+    CREATE INDEX posts_cluster ON posts (cluster_id);
+    CREATE TABLE post_bands (
+        band TEXT NOT NULL,
+        post_id INTEGER NOT NULL REFERENCES posts(id),
+        PRIMARY KEY (band, post_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE exports (
+        intake_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+        state TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (intake_id, revision)
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        intake_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        sink TEXT NOT NULL,
+        event TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'delivered', 'failed', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT,
+        external_ref TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        UNIQUE (intake_id, revision, sink)
+    );
+    CREATE INDEX outbox_status ON outbox (status, next_attempt_at);
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        requests INTEGER NOT NULL DEFAULT 0,
+        responses INTEGER NOT NULL DEFAULT 0,
+        posts_parsed INTEGER NOT NULL DEFAULT 0,
+        new_posts INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        status_codes TEXT NOT NULL DEFAULT '{}',
+        error_samples TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (run_id, source_name)
+    );
+    """,
+]
