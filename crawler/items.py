@@ -32,6 +32,8 @@ class PostItem:
     fetched_at: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     """The source's own record, for audit."""
+    source_name: str | None = None
+    """The configured source (lingting.toml `sources[].name`) that found the post; set by the spider."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders fetch, pure parsers read, pipelines analyze and store."""

@@ -1,0 +1,78 @@
+"""Analysis of one stored post and triage of its cluster, shared by the pipeline and `reanalyze`.
+
+One `Analyzer` and one `Store` per process and database: several spiders crawl in one process and
+the models behind the analyzer are slow to load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from config.settings import AnalysisSettings, Settings
+from sentiment import Analyzer, cluster_priority
+from sentiment.fingerprint import band_keys, content_key, minhash, signature_bytes, signature_from_bytes, similarity
+from store import ClusterTriage, Fingerprint, Store, TriageFn
+
+_SEVERITY = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+_stores: dict[str, Store] = {}
+_analyzers: dict[int, Analyzer] = {}
+
+
+def shared_store(settings: Settings) -> Store:
+    path = str(settings.database_path.resolve())
+    if path not in _stores:
+        _stores[path] = Store(path)
+    return _stores[path]
+
+
+def shared_analyzer(settings: Settings) -> Analyzer:
+    key = hash(settings.model_dump_json(include={"products", "analysis"}))
+    if key not in _analyzers:
+        _analyzers[key] = Analyzer(settings.products, settings.analysis)
+    return _analyzers[key]
+
+
+def fingerprint(post: Mapping[str, Any]) -> Fingerprint:
+    text = "\n".join(t for t in (post.get("title"), post.get("text")) if t)
+    signature = minhash(text)
+    return Fingerprint(content_key(text), signature_bytes(signature), band_keys(signature))
+
+
+def blob_similarity(a: bytes, b: bytes) -> float:
+    return similarity(signature_from_bytes(a), signature_from_bytes(b))
+
+
+def cluster_triage(
+    members: list[dict[str, Any]], distinct_authors: int, size: int, *, settings: AnalysisSettings
+) -> ClusterTriage:
+    """The cluster speaks through its most severe complaint (or its most severe post if none)."""
+    lead = min(members, key=lambda m: (not m["complaint"], _SEVERITY.get(m["priority"] or "P3", 3), m["id"]))
+    decision = cluster_priority(lead["analysis"], distinct_authors=distinct_authors, size=size, settings=settings)
+    category = str(lead["analysis"].get("category") or "other")
+    return ClusterTriage(decision.priority, decision.impact, decision.urgency, category, list(decision.reasons))
+
+
+def triage_fn(settings: Settings) -> TriageFn:
+    return partial(cluster_triage, settings=settings.analysis)
+
+
+def analyze_and_store(
+    post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
+) -> tuple[bool, bool]:
+    """Analyze and upsert one normalized post; returns (new, complaint)."""
+    analysis = analyzer.analyze(
+        post.get("text") or "", title=post.get("title"), lang=post.get("lang"), source=post.get("source")
+    )
+    result = store.upsert_post(
+        post,
+        analysis.to_dict(),
+        fingerprint(post),
+        triage=triage_fn(settings),
+        similarity=blob_similarity,
+        threshold=settings.analysis.near_duplicate_similarity,
+        window_days=settings.analysis.cluster_window_days,
+        source_name=source_name,
+    )
+    return result.new, analysis.complaint

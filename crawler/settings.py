@@ -1,0 +1,53 @@
+"""Scrapy settings for lingting's spiders.
+
+Polite by default: robots.txt obeyed, AutoThrottle on, one request at a time per domain, an honest
+User-Agent. `lingting.toml` [crawl] overrides these (see `crawl_settings`), both when lingting runs
+the crawl and when a user runs `scrapy crawl NAME` in the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from config.settings import CrawlSettings
+
+BOT_NAME = "lingting"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+LINGTING_CONFIG = os.environ.get("LINGTING_CONFIG", "lingting.toml")
+LINGTING_RUN_ID = ""
+LINGTING_PROGRESS = False
+
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+USER_AGENT = CrawlSettings().user_agent
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+# The spiders count and report HTTP errors themselves, per source, through their errback.
+HTTPERROR_ALLOW_ALL = False
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"crawler.report.CrawlReport": 500}
+
+
+def crawl_settings(crawl: CrawlSettings) -> dict[str, Any]:
+    """The Scrapy settings that `lingting.toml` [crawl] controls."""
+    return {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
+        "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
+        "RETRY_TIMES": crawl.retries,
+    }

@@ -1,0 +1,229 @@
+"""The `lingting` command. Every help text is in Chinese and English."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from config import ConfigError, load_settings
+from config.settings import Settings
+from lingting import tools
+from lingting.tables import flagged_table, print_run_errors, run_table, safe
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+DEFAULT_CONFIG = os.environ.get("LINGTING_CONFIG", "lingting.toml")
+
+config_option = click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_CONFIG,
+    show_default=True,
+    help="配置文件 / config file (or $LINGTING_CONFIG)",
+)
+
+
+class UserError(click.ClickException):
+    """A problem the user can fix; shown as one message, never a traceback."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误 / error: {self.format_message()}", err=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    try:
+        yield
+    except (ConfigError, KeyError) as exc:
+        raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
+
+
+def _load(config_path: Path) -> Settings:
+    with user_errors():
+        return load_settings(config_path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="lingting")
+def main() -> None:
+    """聆听 lingting: 监听论坛与社交媒体上关于产品的反馈, 标记投诉, 聚类去重, 生成工单。
+
+    Listens to forums and social media for what people say about your product, flags complaints,
+    groups copies, and files the important ones as tickets.
+
+    \b
+    Start here / 从这里开始:
+      lingting demo          离线演示 / offline demo against the bundled sample site
+      lingting init          写一个带注释的 lingting.toml / write a commented config
+      lingting run           抓取并导出工单 / crawl, then export tickets
+    """
+
+
+@main.command()
+@click.option(
+    "--path", type=click.Path(dir_okay=False, path_type=Path), default=Path("lingting.toml"), show_default=True
+)
+@click.option("--force", is_flag=True, help="覆盖已有文件 / overwrite an existing file")
+def init(path: Path, force: bool) -> None:
+    """写一个带注释的配置文件 / Write a commented lingting.toml.
+
+    \b
+    Example / 示例:
+      lingting init && $EDITOR lingting.toml && lingting run
+    """
+    if path.exists() and not force:
+        raise UserError(f"{path} already exists; use --force to overwrite / 文件已存在, 可用 --force 覆盖")
+    text = resources.files("config").joinpath("lingting.example.toml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    console.print(f"wrote / 已写入 {path}. Edit the products and sources, then run `lingting run`.")
+
+
+def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verbose: bool) -> None:
+    from lingting.crawl import CrawlSetupError, run_crawl
+    from store import Store, runs_of
+
+    try:
+        run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
+    except (CrawlSetupError, KeyError) as exc:
+        raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
+    store = Store(settings.database_path)
+    runs = runs_of(store, run_id)
+    console.print(run_table(runs))
+    print_run_errors(console, runs)
+
+
+def _export(settings: Settings) -> None:
+    from exporter import export
+    from store import Store
+
+    store = Store(settings.database_path)
+    summary = export(store, settings)
+    paths = ", ".join(str(settings.path(s.path)) for s in settings.export.sinks)
+    console.print(
+        f"tickets / 工单: {len(summary.planned)} new revision(s) / 新版本, {summary.delivered} delivered / 已投递, "
+        f"{summary.failed} to retry / 待重试, {summary.dead} dead / 失败; "
+        f"{summary.awaiting_review} awaiting review / 待审核, {summary.unchanged} unchanged / 无变化"
+    )
+    for problem in summary.invalid:
+        err_console.print(safe(problem, 300))
+    console.print(f"tickets file / 工单文件: {paths}")
+
+
+@main.command()
+@config_option
+@click.option(
+    "--source", "-s", "sources", multiple=True, help="只抓取该数据源 (可重复) / only this source (repeatable)"
+)
+@click.option("--verbose", "-v", is_flag=True, help="显示 Scrapy 日志 / show Scrapy's log")
+def crawl(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
+    """抓取、分析并入库 / Crawl, analyze and store posts.
+
+    \b
+    Examples / 示例:
+      lingting crawl
+      lingting crawl --source v2ex --source hn
+    """
+    _crawl(config_path, _load(config_path), sources, verbose)
+
+
+@main.command(name="export")
+@config_option
+def export_cmd(config_path: Path) -> None:
+    """按策略把标记的聚类导出为工单 / Export flagged clusters as tickets, as policy says.
+
+    \b
+    Example / 示例:
+      lingting export -c lingting.toml
+    """
+    _export(_load(config_path))
+
+
+@main.command()
+@config_option
+@click.option(
+    "--source", "-s", "sources", multiple=True, help="只抓取该数据源 (可重复) / only this source (repeatable)"
+)
+@click.option("--verbose", "-v", is_flag=True, help="显示 Scrapy 日志 / show Scrapy's log")
+def run(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
+    """抓取后导出工单 / Crawl, then export tickets.
+
+    \b
+    Example / 示例:
+      lingting run -c lingting.toml
+    """
+    settings = _load(config_path)
+    _crawl(config_path, settings, sources, verbose)
+    _export(settings)
+    _show_flagged(settings)
+
+
+def _show_flagged(settings: Settings) -> None:
+    from store import Store
+
+    clusters = Store(settings.database_path).flagged_clusters()
+    if clusters:
+        console.print(flagged_table(clusters))
+    else:
+        console.print("no flagged clusters / 没有需要处理的反馈")
+
+
+@main.command()
+@config_option
+def flagged(config_path: Path) -> None:
+    """列出标记的聚类, 最严重的在前 / List flagged clusters, loudest first.
+
+    \b
+    Example / 示例:
+      lingting flagged -c lingting-demo/lingting.toml
+    """
+    _show_flagged(_load(config_path))
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("lingting-demo"),
+    show_default=True,
+)
+@click.option("--port", type=int, default=0, help="演示站点端口, 0 为随机 / sample site port, 0 picks a free one")
+@click.option("--verbose", "-v", is_flag=True, help="显示 Scrapy 日志 / show Scrapy's log")
+def demo(folder: Path, port: int, verbose: bool) -> None:
+    """离线演示: 启动本地示例站点并完整运行一次 / Offline demo: crawl the bundled sample site.
+
+    Starts the sample site on 127.0.0.1, crawls it with the real spiders, analyzes, clusters and
+    exports, then shows the flagged clusters and the tickets file. Each demo starts fresh.
+
+    \b
+    Example / 示例:
+      lingting demo --dir /tmp/lingting-demo
+    """
+    from lingting.demo import write_demo_config
+    from lingting.demo_site import DemoSite
+
+    with DemoSite(port=port) as site:
+        config_path = write_demo_config(folder, site.base_url)
+        console.print(f"sample site / 示例站点: {site.base_url}  config / 配置: {config_path}")
+        settings = _load(config_path)
+        _crawl(config_path, settings, (), verbose)
+    _export(settings)
+    _show_flagged(settings)
+
+
+main.add_command(tools.parse)
+main.add_command(tools.analyze)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""`lingting parse` and `lingting analyze`: the parsers and the analysis on files, as JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from config import ConfigError, load_settings
+from config.settings import Product, Settings
+
+
+@click.command()
+@click.argument("source", type=click.Choice(["v2ex", "discourse", "hackernews", "rss"]))
+@click.argument("file", type=click.File("rb"))
+@click.option("--url", default="", help="响应的原始 URL / the URL the response came from")
+@click.option("--platform", default=None, help="订阅源代表的平台, 如 weibo / platform a feed stands for, e.g. weibo")
+def parse(source: str, file: IO[bytes], url: str, platform: str | None) -> None:
+    """把保存的响应解析为 JSON Lines / Parse a saved response into normalized posts (JSON Lines).
+
+    Recognises which kind of response the file is (e.g. a V2EX topic list or replies, a Discourse
+    latest/topic/posts/search page or feed, an Algolia search, an RSS/Atom feed).
+
+    \b
+    Example / 示例:
+      lingting parse v2ex latest.json > posts.jsonl
+    """
+    from crawler.parsers import ParseError
+    from crawler.parsers import parse as parse_body
+
+    try:
+        result = parse_body(source, file.read(), url, platform=platform)
+    except ParseError as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    for post in result.posts:
+        click.echo(json.dumps(post.to_dict(), ensure_ascii=False, default=str))
+    click.echo(f"{result.kind}: {len(result.posts)} post(s), {len(result.skipped)} skipped / 跳过", err=True)
+    for reason in result.skipped:
+        click.echo(f"  skipped / 跳过: {reason}", err=True)
+
+
+def _products(config_path: Path | None, names: tuple[str, ...]) -> tuple[list[Product], Settings | None]:
+    if names:
+        return [Product(name=n) for n in names], None
+    path = config_path or Path("lingting.toml")
+    if path.exists():
+        try:
+            settings = load_settings(path)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        return settings.products, settings
+    if config_path is not None:
+        raise click.ClickException(f"{config_path}: no such file / 找不到配置文件")
+    click.echo(
+        "no lingting.toml: relevance is judged against no product; use --product or --config "
+        "/ 未找到配置, 相关性无产品可依",
+        err=True,
+    )
+    return [], None
+
+
+@click.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="取产品名与阈值的配置 / config for product names and thresholds (default ./lingting.toml)",
+)
+@click.option("--product", "-p", "product_names", multiple=True, help="产品名 (可重复) / product name (repeatable)")
+def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, ...]) -> None:
+    """分析 JSON Lines 文本 / Analyze JSON Lines: one result per input line, in order.
+
+    Each input line has `text` (optional: `title`, `lang`, `source`, `rating`). Each output line has
+    lang, relevant, sentiment (0 = most negative), polarity, complaint, category, priority, reasons,
+    missing_info and more.
+
+    \b
+    Example / 示例:
+      echo '{"text": "声链安卓端闪退, 急"}' | lingting analyze -p 声链
+    """
+    from sentiment import Analyzer
+
+    products, settings = _products(config_path, product_names)
+    analyzer = Analyzer(products, settings.analysis if settings else None)
+    bad = 0
+    for number, line in enumerate(file, start=1):
+        if not line.strip():
+            continue
+        out: dict[str, Any]
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError("needs an object with a string `text` / 需要含 text 字段的对象")
+            rating = item.get("rating")
+            out = analyzer.analyze(
+                item["text"],
+                title=item.get("title"),
+                lang=item.get("lang"),
+                source=item.get("source"),
+                rating=int(rating) if isinstance(rating, (int, float, str)) and str(rating).isdigit() else None,
+            ).to_dict()
+        except ValueError as exc:
+            bad += 1
+            out = {"error": f"line {number}: {exc}"}
+            click.echo(f"line / 行 {number}: {exc}", err=True)
+        click.echo(json.dumps(out, ensure_ascii=False))
+    if bad:
+        sys.exit(1)
