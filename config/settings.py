@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Priority = Literal["P0", "P1", "P2", "P3"]
 
@@ -115,14 +115,12 @@ class ExportSettings(_Model):
     event_source: str = "urn:lingting"
     """CloudEvents `source` attribute of every exported event."""
 
-    @field_validator("review")
-    @classmethod
-    def _disjoint(cls, review: list[str], info: object) -> list[str]:
-        auto = getattr(info, "data", {}).get("auto", [])
-        both = sorted(set(auto) & set(review))
+    @model_validator(mode="after")
+    def _disjoint(self) -> ExportSettings:
+        both = sorted(set(self.auto) & set(self.review))
         if both:
             raise ValueError(f"{', '.join(both)} cannot be both auto and review / 不能同时是自动导出和待审核")
-        return review
+        return self
 
 
 class Settings(_Model):

@@ -32,8 +32,8 @@ def validate(record: dict[str, Any]) -> None:
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
     if errors:
-        where = "/".join(str(p) for p in errors[0].path) or "(record)"
-        raise IntakeError(f"intake record {record.get('intake_id')}: {where}: {errors[0].message}")
+        problems = "; ".join(f"{'/'.join(str(p) for p in e.path) or '(record)'}: {e.message}" for e in errors[:5])
+        raise IntakeError(f"intake record {record.get('intake_id')}: {problems}")
 
 
 def lead_post(posts: list[dict[str, Any]]) -> dict[str, Any]:

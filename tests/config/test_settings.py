@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_settings, settings_from_toml
+
+MINIMAL = 'products = [{ name = "VoxLink", aliases = ["声链"] }]\n'
+
+
+def test_example_config_is_valid_and_commented():
+    text = resources.files("config").joinpath("lingting.example.toml").read_text(encoding="utf-8")
+    settings = settings_from_toml(text)
+    assert settings.products[0].name == "Agora"
+    assert {s.type for s in settings.sources} >= {"v2ex", "hackernews"}
+    assert text.count("#") > 30
+
+
+def test_defaults_are_polite():
+    settings = settings_from_toml(MINIMAL)
+    assert settings.crawl.obey_robots and settings.crawl.autothrottle
+    assert settings.crawl.concurrent_per_domain == 1
+    assert settings.export.auto == ["P0"] and settings.export.review == ["P1", "P2"]
+    assert settings.product_terms == ["VoxLink", "声链"]
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path):
+    path = tmp_path / "lingting.toml"
+    path.write_text(MINIMAL + '[[sources]]\nname = "v"\ntype = "v2ex"\nnodez = ["a"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert str(path) in message
+    assert "sources[0].nodez" in message and "not a known key" in message
+
+
+def test_unknown_source_type_lists_allowed():
+    with pytest.raises(ConfigError, match=r"sources\[0\] has an unknown type 'weibo'.*'v2ex'.*'rss'"):
+        settings_from_toml(MINIMAL + '[[sources]]\nname = "w"\ntype = "weibo"\n')
+
+
+def test_bad_values_and_missing_products():
+    with pytest.raises(ConfigError, match=r"crawl.retries"):
+        settings_from_toml(MINIMAL + '[crawl]\nretries = "many"\n')
+    with pytest.raises(ConfigError, match=r"products is required"):
+        settings_from_toml("")
+    with pytest.raises(ConfigError, match=r"not valid TOML"):
+        settings_from_toml("products = [")
+
+
+def test_priority_cannot_be_auto_and_review():
+    with pytest.raises(ConfigError, match="P1 cannot be both auto and review"):
+        settings_from_toml(MINIMAL + '[export]\nauto = ["P0", "P1"]\n')
+
+
+def test_duplicate_source_names_rejected():
+    src = '[[sources]]\nname = "a"\ntype = "rss"\nurl = "http://127.0.0.1/f"\n'
+    with pytest.raises(ConfigError, match="used twice"):
+        settings_from_toml(MINIMAL + src + src)
+
+
+def test_relative_paths_resolve_against_config_folder(tmp_path: Path):
+    path = tmp_path / "sub" / "lingting.toml"
+    path.parent.mkdir()
+    path.write_text(MINIMAL + 'database = "data/x.db"\n', encoding="utf-8")
+    assert load_settings(path).database_path == tmp_path / "sub" / "data" / "x.db"
+
+
+def test_missing_file_says_how_to_fix(tmp_path: Path):
+    with pytest.raises(ConfigError, match="lingting init"):
+        load_settings(tmp_path / "nope.toml")
