@@ -42,8 +42,9 @@ class DiscourseSpider(ListeningSpider):
         if result.kind in ("discourse/latest", "discourse/search"):
             opened = self.topics_opened.setdefault(source.name, set())
             for post in result.posts:
-                topic = post.thread_id
-                if topic and topic not in opened and len(opened) < source.max_topics:
+                # thread_id is "<host>:t:<topic number>"
+                topic = (post.thread_id or "").rpartition(":t:")[2]
+                if topic.isdigit() and topic not in opened and len(opened) < source.max_topics:
                     opened.add(topic)
                     yield self.request(f"{base}/t/{topic}.json", source)
             page = response.meta.get("page")
