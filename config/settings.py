@@ -92,6 +92,8 @@ class AnalysisSettings(_Model):
     """Sentiment below this (0 = most negative) counts as negative."""
     near_duplicate_similarity: float = Field(default=0.5, gt=0, le=1)
     """Estimated Jaccard similarity of character shingles above which two posts are one cluster."""
+    near_duplicate_containment: float = Field(default=0.6, gt=0, le=1)
+    """Or: the share of the shorter post's shingles found in the longer one (reposts, quotes)."""
     cluster_window_days: int = Field(default=14, ge=1)
     """Distinct authors are counted within this many days."""
     wide_impact_authors: int = Field(default=5, ge=2)

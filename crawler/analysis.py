@@ -12,8 +12,16 @@ from typing import Any
 
 from config.settings import AnalysisSettings, Settings
 from sentiment import Analyzer, cluster_priority
-from sentiment.fingerprint import band_keys, content_key, minhash, signature_bytes, signature_from_bytes, similarity
-from store import ClusterTriage, Fingerprint, Store, TriageFn
+from sentiment.fingerprint import (
+    band_keys,
+    content_key,
+    minhash,
+    near_duplicate_score,
+    shingle_count,
+    signature_bytes,
+    signature_from_bytes,
+)
+from store import ClusterTriage, Fingerprint, MatchFn, Store, TriageFn
 
 _SEVERITY = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _stores: dict[str, Store] = {}
@@ -34,14 +42,30 @@ def shared_analyzer(settings: Settings) -> Analyzer:
     return _analyzers[key]
 
 
+def own_text(post: Mapping[str, Any]) -> str:
+    """What the post itself says: a comment carries its thread's title, which is not its own words."""
+    title = post.get("title") if post.get("kind", "post") != "comment" else None
+    return "\n".join(t for t in (title, post.get("text")) if t)
+
+
 def fingerprint(post: Mapping[str, Any]) -> Fingerprint:
-    text = "\n".join(t for t in (post.get("title"), post.get("text")) if t)
+    text = own_text(post)
     signature = minhash(text)
-    return Fingerprint(content_key(text), signature_bytes(signature), band_keys(signature))
+    return Fingerprint(content_key(text), signature_bytes(signature), shingle_count(text), band_keys(signature))
 
 
-def blob_similarity(a: bytes, b: bytes) -> float:
-    return similarity(signature_from_bytes(a), signature_from_bytes(b))
+def matcher(settings: AnalysisSettings) -> MatchFn:
+    def match(a: bytes, size_a: int, b: bytes, size_b: int) -> float:
+        return near_duplicate_score(
+            signature_from_bytes(a),
+            size_a,
+            signature_from_bytes(b),
+            size_b,
+            jaccard=settings.near_duplicate_similarity,
+            containment=settings.near_duplicate_containment,
+        )
+
+    return match
 
 
 def cluster_triage(
@@ -62,16 +86,15 @@ def analyze_and_store(
     post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
 ) -> tuple[bool, bool]:
     """Analyze and upsert one normalized post; returns (new, complaint)."""
-    analysis = analyzer.analyze(
-        post.get("text") or "", title=post.get("title"), lang=post.get("lang"), source=post.get("source")
-    )
+    # A comment is judged on its own words; its thread's title would lend it the thread's complaint.
+    title = post.get("title") if post.get("kind") != "comment" else None
+    analysis = analyzer.analyze(post.get("text") or "", title=title, lang=post.get("lang"), source=post.get("source"))
     result = store.upsert_post(
         post,
         analysis.to_dict(),
         fingerprint(post),
         triage=triage_fn(settings),
-        similarity=blob_similarity,
-        threshold=settings.analysis.near_duplicate_similarity,
+        match=matcher(settings.analysis),
         window_days=settings.analysis.cluster_window_days,
         source_name=source_name,
     )

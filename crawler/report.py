@@ -93,7 +93,7 @@ class CrawlReport:
         finished = utc_now()
         for source in spider.selected_sources:
             prefix = f"lingting/{source.name}/"
-            run = {c: int(stats.get(prefix + c, 0)) for c in COUNTERS}
+            run: dict[str, Any] = {c: int(stats.get(prefix + c, 0)) for c in COUNTERS}
             run |= {
                 "run_id": self.run_id,
                 "source_name": source.name,

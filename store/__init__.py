@@ -1,12 +1,13 @@
 """The SQLite database: schema and migrations, dedup and clustering, outbox, crawl runs."""
 
-from store.database import ClusterTriage, Fingerprint, Store, StoreError, TriageFn, UpsertResult, utc_now
+from store.database import ClusterTriage, Fingerprint, MatchFn, Store, StoreError, TriageFn, UpsertResult, utc_now
 from store.outbox import Outbox
 from store.runs import record_run, runs_of
 
 __all__ = [
     "ClusterTriage",
     "Fingerprint",
+    "MatchFn",
     "Outbox",
     "Store",
     "StoreError",

@@ -50,7 +50,12 @@ TriageFn = Callable[[list[dict[str, Any]], int, int], ClusterTriage]
 class Fingerprint:
     content_key: str
     minhash: bytes
+    shingles: int
     bands: Sequence[str]
+
+
+MatchFn = Callable[[bytes, int, bytes, int], float]
+"""Near-duplicate score of two posts from (signature, shingle count) pairs; 0.0 means not a copy."""
 
 
 @dataclass(frozen=True)
@@ -138,16 +143,15 @@ class Store:
         fingerprint: Fingerprint,
         *,
         triage: TriageFn,
-        similarity: Callable[[bytes, bytes], float],
-        threshold: float,
+        match: MatchFn,
         window_days: int = 14,
         source_name: str | None = None,
     ) -> UpsertResult:
         """Insert or update one post keyed on (source, source_post_id) and keep its cluster current.
 
         A post already stored with the same text changes nothing (a re-crawl adds no row). A new
-        post joins the cluster of an exact copy, else of its most similar earlier post at or above
-        `threshold`, else starts a cluster of its own.
+        post joins the cluster of an exact copy, else of the earlier post that `match` scores
+        highest, else starts a cluster of its own.
         """
         now = utc_now()
         with self.transaction():
@@ -168,17 +172,17 @@ class Store:
                 self.conn.execute(f"UPDATE posts SET {sets} WHERE id = :id", {**row, "id": post_id})
                 self.conn.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
             else:
-                cluster_id = self._find_cluster(fingerprint, similarity, threshold)
-                if cluster_id is None:
-                    cluster_id = self._new_cluster(post, now)
+                matched = self._matching_clusters(fingerprint, match)
+                cluster_id = matched[0] if matched else self._new_cluster(post, now)
                 row["cluster_id"] = cluster_id
                 cols = ", ".join(row)
                 marks = ", ".join(f":{k}" for k in row)
                 post_id = int(self.conn.execute(f"INSERT INTO posts ({cols}) VALUES ({marks})", row).lastrowid or 0)
                 self.conn.execute(
-                    "UPDATE clusters SET seed_post_id = ? WHERE id = ? AND seed_post_id = 0",
-                    (post_id, cluster_id),
+                    "UPDATE clusters SET seed_post_id = ? WHERE id = ? AND seed_post_id = 0", (post_id, cluster_id)
                 )
+                for absorbed in matched[1:]:
+                    self._merge(absorbed, into=cluster_id)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO post_bands (band, post_id) VALUES (?, ?)",
                 [(b, post_id) for b in fingerprint.bands],
@@ -206,6 +210,7 @@ class Store:
         row["source_name"] = source_name
         row["content_key"] = fingerprint.content_key
         row["minhash"] = fingerprint.minhash
+        row["shingles"] = fingerprint.shingles
         row["relevant"] = int(bool(analysis.get("relevant")))
         row["complaint"] = int(bool(analysis.get("complaint")))
         row["category"] = analysis.get("category")
@@ -216,28 +221,38 @@ class Store:
         row["updated_at"] = now
         return row
 
-    def _find_cluster(
-        self, fp: Fingerprint, similarity: Callable[[bytes, bytes], float], threshold: float
-    ) -> int | None:
+    def _matching_clusters(self, fp: Fingerprint, match: MatchFn) -> list[int]:
+        """Every cluster holding a copy or near-copy of `fp`, oldest first."""
         exact = self.conn.execute(
             "SELECT cluster_id FROM posts WHERE content_key = ? ORDER BY id LIMIT 1", (fp.content_key,)
         ).fetchone()
-        if exact:
-            return int(exact[0])
-        if not fp.bands:
-            return None
-        marks = ",".join("?" * len(fp.bands))
-        candidates = self.conn.execute(
-            f"SELECT DISTINCT p.id, p.cluster_id, p.minhash FROM post_bands b JOIN posts p ON p.id = b.post_id "
-            f"WHERE b.band IN ({marks})",
-            list(fp.bands),
-        ).fetchall()
-        best: tuple[float, int] | None = None
-        for _pid, cid, blob in candidates:
-            score = similarity(fp.minhash, blob)
-            if score >= threshold and (best is None or score > best[0]):
-                best = (score, int(cid))
-        return best[1] if best else None
+        found = {int(exact[0])} if exact else set()
+        if fp.bands:
+            marks = ",".join("?" * len(fp.bands))
+            candidates = self.conn.execute(
+                "SELECT DISTINCT p.cluster_id, p.minhash, p.shingles"
+                f" FROM post_bands b JOIN posts p ON p.id = b.post_id WHERE b.band IN ({marks})",
+                list(fp.bands),
+            ).fetchall()
+            found |= {
+                int(cid)
+                for cid, blob, size in candidates
+                if cid not in found and match(fp.minhash, fp.shingles, blob, size) > 0
+            }
+        return sorted(found)
+
+    def _merge(self, absorbed: int, *, into: int) -> None:
+        """A post that copies two clusters shows they are one: the older keeps its intake id."""
+        self.conn.execute("UPDATE posts SET cluster_id = ? WHERE cluster_id = ?", (into, absorbed))
+        self.conn.execute(
+            "UPDATE clusters SET size = 0, distinct_authors = 0, flagged = 0, merged_into = ? WHERE id = ?",
+            (into, absorbed),
+        )
+        self.conn.execute(
+            "UPDATE clusters SET first_seen_at = min(first_seen_at, (SELECT first_seen_at FROM clusters WHERE id = ?))"
+            " WHERE id = ?",
+            (absorbed, into),
+        )
 
     def _new_cluster(self, post: Mapping[str, Any], now: str) -> int:
         # Stable across databases: the same first post always names the same intake record.
@@ -250,6 +265,8 @@ class Store:
 
     def _refresh_cluster(self, cluster_id: int, triage: TriageFn, window_days: int, now: str) -> None:
         members = self.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
+        if not members:
+            return
         newest = max((m["created_at"] or m["first_seen_at"] for m in members), default=now)
         since = _days_before(newest, window_days)
         authors = {
@@ -272,7 +289,7 @@ class Store:
 
     def retriage_all(self, triage: TriageFn, window_days: int = 14) -> int:
         """Recompute every cluster's triage (after `reanalyze` changed the posts' analyses)."""
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM clusters").fetchall()]
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM clusters WHERE merged_into IS NULL").fetchall()]
         with self.transaction():
             for cid in ids:
                 self._refresh_cluster(cid, triage, window_days, utc_now())
@@ -290,7 +307,7 @@ class Store:
         return self.query(
             "SELECT c.*, p.source AS seed_source, p.title AS seed_title, p.text AS seed_text, p.url AS seed_url,"
             " (SELECT group_concat(DISTINCT source) FROM posts WHERE cluster_id = c.id) AS sources"
-            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.flagged = 1"
+            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.flagged = 1 AND c.merged_into IS NULL"
             " ORDER BY c.priority, c.distinct_authors DESC, c.size DESC, c.id"
         )
 

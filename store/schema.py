@@ -19,7 +19,8 @@ MIGRATIONS: list[str] = [
         reasons TEXT NOT NULL DEFAULT '[]',
         first_seen_at TEXT NOT NULL,
         last_seen_at TEXT NOT NULL,
-        flagged_at TEXT
+        flagged_at TEXT,
+        merged_into INTEGER REFERENCES clusters(id)
     );
     CREATE TABLE posts (
         id INTEGER PRIMARY KEY,
@@ -43,6 +44,7 @@ MIGRATIONS: list[str] = [
         raw TEXT NOT NULL DEFAULT '{}',
         content_key TEXT NOT NULL,
         minhash BLOB NOT NULL,
+        shingles INTEGER NOT NULL DEFAULT 0,
         cluster_id INTEGER NOT NULL REFERENCES clusters(id),
         relevant INTEGER NOT NULL DEFAULT 0,
         complaint INTEGER NOT NULL DEFAULT 0,

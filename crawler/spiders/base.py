@@ -114,7 +114,7 @@ class ListeningSpider(scrapy.Spider):
 
 def describe_failure(failure: Failure) -> str:
     """What went wrong, in words a user understands."""
-    if failure.check(HttpError):
+    if failure.check(HttpError) and isinstance(failure.value, HttpError):
         status = failure.value.response.status
         hint = {
             403: "forbidden, the site may be blocking the crawler / 被拒绝访问, 可能被封禁",

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from config import settings_from_toml
-from config.settings import Settings
+from config.settings import AnalysisSettings, Settings
+from crawler.analysis import fingerprint, matcher
 from exporter import IntakeError, export, plan, validate
 from exporter.sinks import DeliveryError
-from sentiment.fingerprint import band_keys, content_key, minhash, signature_bytes, signature_from_bytes, similarity
-from store import ClusterTriage, Fingerprint, Outbox, Store
+from store import ClusterTriage, Outbox, Store
 
 COMPLAINT = "声链 IM 安卓端消息推送失败，所有用户都收不到消息，线上业务已经受影响，急！<script>alert(1)</script>"
 ANALYSIS = {
@@ -34,15 +34,13 @@ def triage(members: list[dict[str, Any]], authors: int, size: int) -> ClusterTri
 
 
 def add(store: Store, pid: str, author: str, text: str = COMPLAINT, **analysis: Any) -> None:
-    sig = minhash(text)
     store.upsert_post(
         {"source": "v2ex", "source_post_id": pid, "url": f"https://v2ex.test/t/{pid}", "text": text,
          "author": author, "created_at": "2026-11-24T10:00:00Z", "fetched_at": "2026-11-24T11:00:00Z"},
         {**ANALYSIS, **analysis},
-        Fingerprint(content_key(text), signature_bytes(sig), band_keys(sig)),
+        fingerprint({"text": text}),
         triage=triage,
-        similarity=lambda a, b: similarity(signature_from_bytes(a), signature_from_bytes(b)),
-        threshold=0.5,
+        match=matcher(AnalysisSettings()),
     )  # fmt: skip
 
 

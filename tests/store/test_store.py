@@ -6,29 +6,28 @@ from typing import Any
 
 import pytest
 
-from sentiment.fingerprint import band_keys, content_key, minhash, signature_bytes, signature_from_bytes, similarity
+from config.settings import AnalysisSettings
+from crawler.analysis import fingerprint, matcher
 from store import ClusterTriage, Fingerprint, Store, StoreError
 
 COMPLAINT = "声链 IM 安卓端消息推送失败，所有用户都收不到消息，线上业务已经受影响，急！"
 
 
 def fp(text: str) -> Fingerprint:
-    sig = minhash(text)
-    return Fingerprint(content_key(text), signature_bytes(sig), band_keys(sig))
+    return fingerprint({"text": text})
+
+
+MATCH = matcher(AnalysisSettings())
 
 
 def triage(members: list[dict[str, Any]], authors: int, size: int) -> ClusterTriage:
     return ClusterTriage("P0" if authors >= 3 else "P2", "high", "high", "functional", [f"{authors} authors"])
 
 
-def sim(a: bytes, b: bytes) -> float:
-    return similarity(signature_from_bytes(a), signature_from_bytes(b))
-
-
 def add(store: Store, pid: str, text: str, author: str, complaint: bool = True, source: str = "v2ex"):
     post = {"source": source, "source_post_id": pid, "url": f"http://x/{pid}", "text": text, "author": author}
     analysis = {"complaint": complaint, "relevant": True, "priority": "P1", "category": "functional"}
-    return store.upsert_post(post, analysis, fp(text), triage=triage, similarity=sim, threshold=0.5)
+    return store.upsert_post(post, analysis, fp(text), triage=triage, match=MATCH)
 
 
 def test_same_key_twice_adds_nothing(tmp_path: Path):
@@ -105,5 +104,24 @@ def test_failed_transaction_leaves_no_trace(tmp_path: Path):
 
     post = {"source": "v2ex", "source_post_id": "1", "url": "u", "text": COMPLAINT, "author": "a"}
     with pytest.raises(RuntimeError):
-        store.upsert_post(post, {}, fp(COMPLAINT), triage=broken, similarity=sim, threshold=0.5)
+        store.upsert_post(post, {}, fp(COMPLAINT), triage=broken, match=MATCH)
     assert store.count("posts") == 0 and store.count("clusters") == 0
+
+
+def test_a_post_bridging_two_clusters_merges_them_into_the_older(tmp_path: Path):
+    store = Store(tmp_path / "l.db")
+    left = (
+        "声链 IM 安卓端消息推送失败，所有用户都收不到消息。"
+        "我们用的是厂商通道和自有长连接，全部失效，查了一上午也没找到原因"
+    )
+    right = "声链的客服工单三天没人回复，扣费也不透明，这个月账单多了两千块，问了销售也说不清楚是怎么回事"
+    a = add(store, "1", left, "alice")
+    b = add(store, "2", right, "bob")
+    assert a.cluster_id != b.cluster_id
+    bridge = add(store, "3", left + "\n" + right, "carol")
+    assert bridge.cluster_id == a.cluster_id
+    merged = store.cluster(b.cluster_id)
+    assert merged is not None and merged["merged_into"] == a.cluster_id and merged["size"] == 0
+    assert {p["cluster_id"] for p in store.posts()} == {a.cluster_id}
+    assert store.cluster(a.cluster_id)["distinct_authors"] == 3  # type: ignore[index]
+    assert [c["id"] for c in store.flagged_clusters()] == [a.cluster_id]

@@ -1,0 +1,148 @@
+"""Finding the terms of a word list in a text (the syntax: `config/lexicons/README.md`).
+
+Chinese terms match as substrings; Latin terms on word boundaries, case-insensitively, with simple
+inflections (crash -> crashes, crashed, crashing) where asked; an all-capitals term of three letters
+or fewer matches in capitals only; a space matches any run of spaces (none needed next to Chinese);
+a leading `*` drops the boundary before the term; `ignore` phrases hide the terms inside them.
+
+Speed: the terms are grouped by first character, and each group's branch starts with that literal
+character, so the regex engine skips a branch after one comparison. Case-insensitivity comes from
+lowering ASCII letters in both text and terms (same length, so positions still hold), not from
+re.IGNORECASE, which would turn off that skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_SPACE = re.compile(r"\s+")
+_SUFFIXES = ("ing", "es", "ed", "s", "d")
+_INFLECTION = r"(?:s|es|ed|d|ing)?"
+_NEVER = re.compile(r"(?!x)x")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a lexicon term: the term as the lexicon spells it, and where it is."""
+
+    term: str
+    start: int
+    end: int
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _capitals_only(body: str) -> bool:
+    return len(body) <= 3 and body.isascii() and body.isalpha() and body.isupper()
+
+
+def _key(text: str) -> str:
+    return _SPACE.sub("", text.translate(_ASCII_LOWER))
+
+
+def _body(body: str) -> str:
+    pieces = body.split()
+    out = re.escape(pieces[0])
+    for prev, piece in itertools.pairwise(pieces):
+        # Two Latin words need a space between them; next to Chinese a space is optional.
+        out += r"\s+" if _is_word(prev[-1]) and _is_word(piece[0]) else r"\s*"
+        out += re.escape(piece)
+    return out
+
+
+def _tail(body: str, *, inflect: bool, digits_after: bool) -> str:
+    out = ""
+    if inflect and body[-1].isascii() and body[-1].isalpha() and not _capitals_only(body):
+        out += _INFLECTION
+    if _is_word(body[-1]):
+        out += r"(?![A-Za-z])" if digits_after else r"(?![A-Za-z0-9])"
+    return out
+
+
+class TermMatcher:
+    """Finds the terms of one word list in a text; the longest term wins where two start together."""
+
+    def __init__(
+        self,
+        terms: Iterable[str],
+        *,
+        ignore: Iterable[str] = (),
+        inflect: bool = False,
+        digits_after: bool = False,
+    ) -> None:
+        seen: set[str] = set()
+        raw = [t.strip() for t in terms if t.strip() and not _seen(seen, t)]
+        hidden = [t.strip() for t in ignore if t.strip() and not _seen(seen, t)]
+        self.terms: tuple[str, ...] = tuple(t.lstrip("*") for t in raw)
+        """The terms as hits report them (without a leading `*`)."""
+        self._inflect = inflect
+        self._lookup: dict[str, int] = {}
+        groups: dict[str, list[tuple[str, str]]] = {}
+        capitals: list[str] = []
+        for index, term in [(i, t) for i, t in enumerate(raw)] + [(-1, t) for t in hidden]:
+            body = term.lstrip("*")
+            tail = _tail(body, inflect=inflect, digits_after=digits_after)
+            if _capitals_only(body):
+                boundary = r"(?<![A-Za-z0-9])" if not term.startswith("*") else ""
+                capitals.append(f"({boundary}{_body(body)}{tail})")
+                self._lookup["^" + body] = index
+                continue
+            lowered = body.translate(_ASCII_LOWER)
+            first, rest = lowered[0], _body(lowered)[len(re.escape(lowered[0])) :]
+            # After the first character is consumed, the one before it must not be a letter or digit.
+            boundary = r"(?<![a-z0-9].)" if _is_word(first) and not term.startswith("*") else ""
+            groups.setdefault(first, []).append((body, f"{boundary}{rest}{tail}"))
+            self._lookup.setdefault(_key(body), index)
+        branches = []
+        for first, items in groups.items():
+            items.sort(key=lambda item: -len(item[0]))
+            branches.append(f"{re.escape(first)}(?:{'|'.join(p for _, p in items)})")
+        self._regex = re.compile("|".join(branches)) if branches else _NEVER
+        self._capitals = re.compile("|".join(capitals)) if capitals else _NEVER
+
+    def _index(self, matched: str) -> int | None:
+        key = _key(matched)
+        if key in self._lookup:
+            return self._lookup[key]
+        if self._inflect:
+            for suffix in _SUFFIXES:
+                if key.endswith(suffix) and key[: -len(suffix)] in self._lookup:
+                    return self._lookup[key[: -len(suffix)]]
+        return None
+
+    def find(self, text: str) -> list[Hit]:
+        found: list[tuple[int, int, int]] = []  # (start, end, index)
+        for m in self._regex.finditer(text.translate(_ASCII_LOWER)):
+            index = self._index(m.group())
+            if index is not None:
+                found.append((m.start(), m.end(), index))
+        for m in self._capitals.finditer(text):
+            found.append((m.start(), m.end(), self._lookup["^" + text[m.start() : m.end()].strip()]))
+        if len(found) > 1:
+            found.sort(key=lambda f: (f[0], -f[1]))
+        hits: list[Hit] = []
+        end = -1
+        for start, stop, index in found:
+            if start >= end:
+                end = stop
+                if index >= 0:
+                    hits.append(Hit(self.terms[index], start, stop))
+        return hits
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+
+def _seen(seen: set[str], term: str) -> bool:
+    key = term.casefold().strip().lstrip("*")
+    if key in seen:
+        return True
+    seen.add(key)
+    return False

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from config import load_settings
+from lingting.cli import main
+
+PARSEABLE = {
+    "v2ex": ["v2ex/*.json"],
+    "discourse": ["discourse/*.json", "discourse/*.rss"],
+    "hackernews": ["hackernews/*.json"],
+    "rss": ["rss_atom/*.xml", "reddit/*.atom.xml"],
+}
+
+
+def fixture_files(shared: Path) -> list[tuple[str, Path]]:
+    return [(src, f) for src, globs in PARSEABLE.items() for g in globs for f in sorted((shared / "fixtures").glob(g))]
+
+
+def test_parse_every_matching_fixture(shared: Path):
+    files = fixture_files(shared)
+    assert len(files) >= 8
+    runner = CliRunner()
+    for source, path in files:
+        result = runner.invoke(main, ["parse", source, str(path)])
+        assert result.exit_code == 0, (path, result.output)
+        posts = [json.loads(line) for line in result.stdout.splitlines()]
+        assert posts, path
+        for post in posts:
+            assert post["source_post_id"] and post["url"], (path, post)
+            assert post["created_at"], (path, post["source_post_id"])  # every one of these files has times
+
+
+def test_parse_bad_file_is_one_clear_message(tmp_path: Path):
+    bad = tmp_path / "latest.json"
+    bad.write_text('[{"id": 1, "title": "trunc', encoding="utf-8")
+    result = CliRunner().invoke(main, ["parse", "v2ex", str(bad)])
+    assert result.exit_code == 1
+    assert "latest.json" in result.output and "Traceback" not in result.output
+
+
+def test_init_writes_valid_commented_config_and_will_not_overwrite(tmp_path: Path):
+    runner = CliRunner()
+    path = tmp_path / "lingting.toml"
+    assert runner.invoke(main, ["init", "--path", str(path)]).exit_code == 0
+    settings = load_settings(path)
+    assert settings.sources and settings.products
+    again = runner.invoke(main, ["init", "--path", str(path)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_bad_config_is_a_message_not_a_traceback(tmp_path: Path):
+    path = tmp_path / "lingting.toml"
+    path.write_text('products = [{ name = "x" }]\n[[sources]]\nname = "a"\ntype = "weibo"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["crawl", "-c", str(path)])
+    assert result.exit_code == 1
+    assert "unknown type 'weibo'" in result.output and "Traceback" not in result.output
+    missing = CliRunner().invoke(main, ["flagged", "-c", str(tmp_path / "none.toml")])
+    assert missing.exit_code == 1 and "lingting init" in missing.output
+
+
+def test_crawl_unknown_source_is_named(tmp_path: Path):
+    path = tmp_path / "lingting.toml"
+    path.write_text(
+        'products = [{ name = "x" }]\n[[sources]]\nname = "a"\ntype = "rss"\nurl = "http://127.0.0.1:9/f"\n'
+    )
+    result = CliRunner().invoke(main, ["crawl", "-c", str(path), "--source", "nope"])
+    assert result.exit_code == 1 and "nope" in result.output
+
+
+def test_analyze_writes_one_object_per_line_in_order():
+    lines = [
+        {"text": "声链安卓端推送失败，所有用户都收不到消息，线上业务停了，急！"},
+        {"text": "How do I set the callback URL in VoxLink?", "lang": "en"},
+        {"text": "VoxLink app is useless, crashes on launch", "source": "appstore", "rating": 1},
+        "not an object",
+        {"text": "天气不错"},
+    ]
+    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    result = CliRunner().invoke(main, ["analyze", "-p", "VoxLink", "-p", "声链"], input=stdin)
+    assert result.exit_code == 1  # one bad line, reported, the others still analyzed
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 5 and "error" in out[3]
+    for item in (out[0], out[1], out[2], out[4]):
+        for key in ("lang", "relevant", "sentiment", "polarity", "complaint", "category", "priority", "reasons",
+                    "missing_info"):  # fmt: skip
+            assert key in item
+        assert 0 <= item["sentiment"] <= 1
+    assert out[0]["relevant"] and out[0]["complaint"] and out[0]["priority"] in ("P0", "P1")
+    assert out[1]["category"] == "question" and not out[1]["complaint"]
+    assert out[2]["polarity"] == "negative"
+    assert not out[4]["relevant"] and out[4]["category"]
+
+
+@pytest.mark.parametrize("command", ["init", "crawl", "export", "run", "demo", "flagged", "parse", "analyze"])
+def test_help_is_bilingual_with_an_example(command: str):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "示例" in result.output and "Example" in result.output
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output)
