@@ -49,6 +49,16 @@ class _Site:
         return f"{self.host}:p:{post_id}"
 
 
+_API_PATH = re.compile(r"/(?:latest|search|posts|top|new|t|c)(?:[/.?]|$)")
+
+
+def _mount_path(url: str) -> str:
+    """The folder a forum is served under ("/community" in example.com/community/latest.json)."""
+    path = urlsplit(url).path
+    match = _API_PATH.search(path)
+    return path[: match.start()].rstrip("/") if match else ""
+
+
 def parse(body: bytes, url: str, fetched_at: datetime) -> ParseResult:
     netloc = urlsplit(url).netloc
     fetched = iso_now(fetched_at)
@@ -57,7 +67,7 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> ParseResult:
     data = load_json(body)
     scheme = urlsplit(url).scheme or "https"
     host = netloc or DEFAULT_HOST
-    site = _Site(host=host, base=f"{scheme}://{host}", fetched_at=fetched)
+    site = _Site(host=host, base=f"{scheme}://{host}{_mount_path(url)}", fetched_at=fetched)
     if not isinstance(data, dict):
         raise shape_error("Discourse", data)
 

@@ -65,18 +65,29 @@ def entry_to_post(entry: dict[str, Any], platform: str, host: str, kind: PostKin
     post_id = entry_id or link
     if platform == DEFAULT_PLATFORM and not post_id.startswith(_URI_PREFIXES):
         post_id = f"{host}:{post_id}"
+    author = _author(entry, platform)
     return PostItem(
         source=platform,
         source_post_id=post_id,
         url=link,
         kind=kind,
-        title=_title(entry),
-        text=html_to_text(_body_html(entry)),
-        author=_author(entry, platform),
+        title=_without_byline(_title(entry), author),
+        text=_without_byline(html_to_text(_body_html(entry)), author) or "",
+        author=author,
         created_at=_date(entry),
         fetched_at=fetched_at,
         raw=_plain(entry),
     )
+
+
+def _without_byline(text: str | None, author: str | None) -> str | None:
+    """Drop a leading "author:" that feed generators (RSSHub's Weibo routes) put before the words."""
+    if not text or not author:
+        return text
+    for sep in (":", "："):
+        if text.startswith(author + sep):
+            return text[len(author) + 1 :].lstrip(" \u2002\u3000") or text
+    return text
 
 
 def _str(value: Any) -> str | None:

@@ -285,3 +285,27 @@ def test_discourse_latest_rss_items_are_topics() -> None:
     )
     assert (topic.author, topic.text) == ("carol", "Since 4.2 no push.")
     assert odd.source_post_id == "forum.example.com:x1"
+
+
+def test_discourse_links_keep_the_folder_the_forum_is_served_under() -> None:
+    from crawler.parsers import parse
+
+    body = b'{"post_stream": {"posts": [{"id": 7, "post_number": 1, "topic_id": 3, "username": "a",'
+    body += b' "created_at": "2026-01-01T00:00:00Z", "cooked": "<p>hi</p>"}]}, "id": 3, "title": "T", "slug": "t"}'
+    result = parse("discourse", body, "https://example.com/community/t/3.json")
+    assert result.posts[0].url == "https://example.com/community/t/t/3"
+    root = parse("discourse", body, "https://forum.example.com/t/3.json")
+    assert root.posts[0].url == "https://forum.example.com/t/t/3"
+
+
+def test_feed_drops_the_authors_byline_before_the_words() -> None:
+    from crawler.parsers import parse
+
+    body = """<?xml version="1.0"?><rss version="2.0"><channel><title>微博关键词</title>
+    <item><title>小刘: 声链推送失败</title>
+    <description>&lt;a href="x"&gt;小刘&lt;/a&gt;:&amp;ensp;声链推送失败，急</description>
+    <link>https://weibo.com/1/A</link><author>小刘</author><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>
+    </channel></rss>""".encode()
+    (post,) = parse("rss", body, "https://rsshub.example/weibo/keyword/x", platform="weibo").posts
+    assert post.author == "小刘"
+    assert post.title == "声链推送失败" and post.text == "声链推送失败，急"
