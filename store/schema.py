@@ -107,4 +107,18 @@ MIGRATIONS: list[str] = [
         UNIQUE (run_id, source_name)
     );
     """,
+    # 2: reviewers' decisions on clusters (confirm, dismiss, relabel)
+    """
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+        decision TEXT NOT NULL CHECK (decision IN ('confirm', 'dismiss', 'relabel')),
+        category TEXT,
+        priority TEXT,
+        reviewer TEXT,
+        note TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX reviews_cluster ON reviews (cluster_id, id);
+    """,
 ]

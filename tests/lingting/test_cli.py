@@ -96,9 +96,24 @@ def test_analyze_writes_one_object_per_line_in_order():
     assert not out[4]["relevant"] and out[4]["category"]
 
 
-@pytest.mark.parametrize("command", ["init", "crawl", "export", "run", "demo", "flagged", "parse", "analyze"])
+@pytest.mark.parametrize("command", ["init", "crawl", "export", "run", "demo", "flagged", "parse", "analyze", "review"])
 def test_help_is_bilingual_with_an_example(command: str):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "示例" in result.output and "Example" in result.output
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output)
+
+
+def test_review_records_a_decision(tmp_path: Path):
+    from store import Store, latest_review
+    from tests.store.test_store import COMPLAINT, add
+
+    path = tmp_path / "lingting.toml"
+    path.write_text('database = "l.db"\nproducts = [{ name = "声链" }]\n', encoding="utf-8")
+    store = Store(tmp_path / "l.db")
+    cid = add(store, "1", COMPLAINT, "alice").cluster_id
+    result = CliRunner().invoke(main, ["review", "-c", str(path), str(cid), "--relabel", "bug"])
+    assert result.exit_code == 0, result.output
+    assert latest_review(store, cid)["category"] == "bug"  # type: ignore[index]
+    bad = CliRunner().invoke(main, ["review", "-c", str(path), str(cid)])
+    assert bad.exit_code == 1 and "--confirm" in bad.output
