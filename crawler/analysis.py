@@ -82,13 +82,24 @@ def triage_fn(settings: Settings) -> TriageFn:
     return partial(cluster_triage, settings=settings.analysis)
 
 
+def star_rating(post: Mapping[str, Any]) -> int | None:
+    """An app-store review's stars, which parsers keep in the raw record as `rating`."""
+    raw = post.get("raw") or {}
+    value = raw.get("rating") if isinstance(raw, Mapping) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and 1 <= value <= 5 else None
+
+
 def analyze_and_store(
     post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
 ) -> tuple[bool, bool]:
     """Analyze and upsert one normalized post; returns (new, complaint)."""
     # A comment is judged on its own words; its thread's title would lend it the thread's complaint.
     title = post.get("title") if post.get("kind") != "comment" else None
-    analysis = analyzer.analyze(post.get("text") or "", title=title, lang=post.get("lang"), source=post.get("source"))
+    analysis = analyzer.analyze(
+        post.get("text") or "", title=title, lang=post.get("lang"), source=post.get("source"), rating=star_rating(post)
+    )
     result = store.upsert_post(
         post,
         analysis.to_dict(),

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from crawler.analysis import fingerprint, own_text, star_rating
+
+
+def test_star_rating_read_from_raw_record():
+    assert star_rating({"raw": {"rating": 1}}) == 1
+    assert star_rating({"raw": {"rating": "5"}}) == 5
+    assert star_rating({"raw": {"rating": 9}}) is None
+    assert star_rating({"raw": {}}) is None and star_rating({}) is None
+
+
+def test_comment_fingerprint_ignores_the_thread_title():
+    comment = {"kind": "comment", "title": "声链推送失败，所有用户收不到消息", "text": "已知问题，正在处理"}
+    assert own_text(comment) == "已知问题，正在处理"
+    assert fingerprint(comment).content_key == fingerprint({"text": "已知问题，正在处理"}).content_key
+    post = {"kind": "post", "title": "标题", "text": "正文"}
+    assert own_text(post) == "标题\n正文"
