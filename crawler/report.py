@@ -1,13 +1,25 @@
-"""Per-source crawl accounting: requests, status codes, posts, errors; saved as a crawl run.
+"""Per-source crawl accounting: requests, status codes, posts, errors, blocks; saved as a crawl run.
 
 Counters live in Scrapy's stats under `lingting/<source name>/<counter>`; when a spider closes,
-one `crawl_runs` row per source it crawled is written, which the CLI prints as the run summary.
+one `crawl_runs` row per source it crawled is written, with the source's health verdict
+(crawler/health.py), which the CLI prints as the run summary and `lingting sources` lists.
+
+    requests       requests that reached the downloader (dropped and robots.txt ones do not count)
+    responses      responses received; status_codes counts them by status (304 for "unchanged")
+    not_modified   304 Not Modified answers, served from the stored body
+    posts_parsed   posts the parsers returned (stored before or not)
+    new_posts      posts the store did not have; flagged: new complaints among them
+    errors         anything that went wrong, each with a sample message
+    parse_errors   bodies that could not be read at all (also counted in errors)
+    skipped        broken records left out of readable bodies
+    blocked        responses that showed a block (403/429, captcha, login wall)
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -18,20 +30,37 @@ from twisted.internet import task
 
 from config import load_settings
 from crawler.analysis import shared_store
-from store import record_run, utc_now
+from crawler.health import verdict
+from store import ever_yielded, record_run, utc_now
+from store.crawl_state import prune_responses
 
 log = logging.getLogger(__name__)
-COUNTERS = ("requests", "responses", "posts_parsed", "new_posts", "flagged", "errors", "skipped")
+COUNTERS = (
+    "requests",
+    "responses",
+    "not_modified",
+    "posts_parsed",
+    "new_posts",
+    "flagged",
+    "errors",
+    "parse_errors",
+    "skipped",
+    "blocked",
+)
 MAX_SAMPLES = 20
+MAX_SKIPPED_SAMPLES = 3
+CACHE_DAYS = 30  # stored responses unused for this long are dropped
 
 
 def count(crawler: Any, source_name: str, counter: str, n: int = 1) -> None:
     crawler.stats.inc_value(f"lingting/{source_name}/{counter}", n)
 
 
-def note_error(crawler: Any, source_name: str, message: str) -> None:
+def note_error(crawler: Any, source_name: str, message: str, *, parse: bool = False) -> None:
     """Count an error of `source_name` and keep the first few messages for the run summary."""
     count(crawler, source_name, "errors")
+    if parse:
+        count(crawler, source_name, "parse_errors")
     samples = crawler.stats.get_value(f"lingting/{source_name}/error_samples") or []
     if len(samples) < MAX_SAMPLES:
         crawler.stats.set_value(f"lingting/{source_name}/error_samples", [*samples, message])
@@ -39,9 +68,27 @@ def note_error(crawler: Any, source_name: str, message: str) -> None:
 
 
 def note_skipped(crawler: Any, source_name: str, reasons: list[str]) -> None:
+    """Count broken records left out of a readable body; the first few reasons go into the run summary."""
     if reasons:
         count(crawler, source_name, "skipped", len(reasons))
+        key = f"lingting/{source_name}/skipped_samples"
+        samples = crawler.stats.get_value(key) or []
+        if len(samples) < MAX_SKIPPED_SAMPLES:
+            crawler.stats.set_value(key, [*samples, *reasons[: MAX_SKIPPED_SAMPLES - len(samples)]])
         log.info("[%s] skipped %d broken record(s): %s", source_name, len(reasons), "; ".join(reasons[:3]))
+
+
+def note_blocked(crawler: Any, source_name: str, reason: str) -> None:
+    """The first block of a source in this run: its reason goes into the run summary."""
+    crawler.stats.set_value(f"lingting/{source_name}/blocked_reason", reason)
+    log.warning("[%s] blocked, backing off: %s", source_name, reason)
+
+
+def note_backoff(crawler: Any, source_name: str, until: str, reason: str) -> None:
+    """The source was not crawled: an earlier block asked to wait until `until`."""
+    crawler.stats.set_value(f"lingting/{source_name}/backoff_until", until)
+    crawler.stats.set_value(f"lingting/{source_name}/backoff_reason", reason)
+    log.warning("[%s] skipped, backing off until %s: %s", source_name, until, reason)
 
 
 class CrawlReport:
@@ -52,6 +99,8 @@ class CrawlReport:
         )
         self.started_at = utc_now()
         self.status_codes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.first_request: dict[str, float] = {}
+        self.last_answer: dict[str, float] = {}
         self.progress: task.LoopingCall | None = None
 
     @classmethod
@@ -59,7 +108,8 @@ class CrawlReport:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(ext.request_left_downloader, signal=signals.request_left_downloader)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         return ext
 
@@ -75,34 +125,65 @@ class CrawlReport:
         posts = sum(v for k, v in stats.items() if k.startswith("lingting/") and k.endswith("/posts_parsed"))
         print(f"  … {spider.name}: {done} responses, {posts} posts / 已抓取 {done} 页, {posts} 条", file=sys.stderr)
 
-    def request_scheduled(self, request: Any, spider: Any) -> None:
+    def request_reached_downloader(self, request: Any, spider: Any = None) -> None:
         if name := request.meta.get("source_name"):
             count(self.crawler, name, "requests")
+            self.first_request.setdefault(name, time.monotonic())
 
-    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+    def request_left_downloader(self, request: Any, spider: Any = None) -> None:
+        if name := request.meta.get("source_name"):
+            self.last_answer[name] = time.monotonic()
+
+    def response_received(self, response: Any, request: Any, spider: Any = None) -> None:
         if name := request.meta.get("source_name"):
             count(self.crawler, name, "responses")
-            self.status_codes[name][str(response.status)] += 1
+            status = "304" if "not_modified" in response.flags else str(response.status)
+            self.status_codes[name][status] += 1
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.progress is not None and self.progress.running:
             self.progress.stop()
         settings = load_settings(self.crawler.settings["LINGTING_CONFIG"])
         store = shared_store(settings)
-        stats = self.crawler.stats.get_stats()
         finished = utc_now()
         for source in spider.selected_sources:
-            prefix = f"lingting/{source.name}/"
-            run: dict[str, Any] = {c: int(stats.get(prefix + c, 0)) for c in COUNTERS}
-            run |= {
-                "run_id": self.run_id,
-                "source_name": source.name,
-                "source": source.type,
-                "started_at": self.started_at,
-                "finished_at": finished,
-                "status_codes": dict(self.status_codes.get(source.name, {})),
-                "error_samples": stats.get(prefix + "error_samples", []),
-            }
-            if reason != "finished":
-                run["error_samples"] = [*run["error_samples"], f"crawl ended early: {reason} / 抓取提前结束"]
+            run = self._run(source, reason, finished)
+            run["health"], run["health_reason"] = verdict(
+                run,
+                ever_yielded=ever_yielded(store, source.name, before_run=self.run_id),
+                max_error_rate=settings.crawl.unhealthy_parse_error_rate,
+            )
+            if run["health"] != "ok":
+                log.warning("[%s] %s: %s", source.name, run["health"], run["health_reason"])
             record_run(store, run)
+        prune_responses(store, _days_ago(CACHE_DAYS))
+
+    def _run(self, source: Any, reason: str, finished: str) -> dict[str, Any]:
+        stats = self.crawler.stats.get_stats()
+        prefix = f"lingting/{source.name}/"
+        run: dict[str, Any] = {c: int(stats.get(prefix + c, 0)) for c in COUNTERS}
+        start = self.first_request.get(source.name)
+        end = self.last_answer.get(source.name, start)
+        run |= {
+            "run_id": self.run_id,
+            "source_name": source.name,
+            "source": source.type,
+            "started_at": self.started_at,
+            "finished_at": finished,
+            "duration_seconds": (end - start) if start is not None and end is not None else 0.0,
+            "status_codes": dict(self.status_codes.get(source.name, {})),
+            "error_samples": [
+                *stats.get(prefix + "error_samples", []),
+                *(f"record skipped / 跳过的记录: {reason}" for reason in stats.get(prefix + "skipped_samples", [])),
+            ],
+            "blocked_reason": stats.get(prefix + "blocked_reason"),
+            "backoff_until": stats.get(prefix + "backoff_until"),
+            "backoff_reason": stats.get(prefix + "backoff_reason"),
+        }
+        if reason != "finished":
+            run["error_samples"] = [*run["error_samples"], f"crawl ended early: {reason} / 抓取提前结束"]
+        return run
+
+
+def _days_ago(days: int) -> str:
+    return datetime.fromtimestamp(time.time() - days * 86400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

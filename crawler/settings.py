@@ -37,6 +37,15 @@ HTTPERROR_ALLOW_ALL = False
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"crawler.report.CrawlReport": 500}
+# Around Scrapy's RetryMiddleware (550) and HttpCompressionMiddleware (590); see crawler/middlewares.py.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.BlockDetectionMiddleware": 545,
+    "crawler.middlewares.RateLimitMiddleware": 555,
+    "crawler.middlewares.ConditionalRequestsMiddleware": 585,
+}
+LINGTING_INCREMENTAL = True
+LINGTING_RETRY_AFTER_MAX = 300.0
+LINGTING_BLOCKED_BACKOFF_MINUTES = 60
 
 
 def crawl_settings(crawl: CrawlSettings) -> dict[str, Any]:
@@ -50,4 +59,7 @@ def crawl_settings(crawl: CrawlSettings) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
         "RETRY_TIMES": crawl.retries,
+        "LINGTING_INCREMENTAL": crawl.incremental,
+        "LINGTING_RETRY_AFTER_MAX": crawl.retry_after_max_seconds,
+        "LINGTING_BLOCKED_BACKOFF_MINUTES": crawl.blocked_backoff_minutes,
     }

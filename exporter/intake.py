@@ -28,8 +28,13 @@ def schema() -> dict[str, Any]:
     return dict(json.loads(text))
 
 
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+
+
 def validate(record: dict[str, Any]) -> None:
-    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    validator = _validator()
     errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
     if errors:
         problems = "; ".join(f"{'/'.join(str(p) for p in e.path) or '(record)'}: {e.message}" for e in errors[:5])

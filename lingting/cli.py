@@ -15,8 +15,9 @@ from rich.console import Console
 
 from config import ConfigError, load_settings
 from config.settings import Settings
-from lingting import tools
-from lingting.tables import flagged_table, print_run_errors, run_table, safe
+from lingting import sources_cmd, tools
+from lingting import train as training
+from lingting.tables import flagged_table, print_run_errors, run_table
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -103,20 +104,20 @@ def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verb
 
 
 def _export(settings: Settings) -> None:
-    from exporter import export
-    from store import Store
+    from lingting.export_cli import run_export
 
-    store = Store(settings.database_path)
-    summary = export(store, settings)
-    paths = ", ".join(str(settings.path(s.path)) for s in settings.export.sinks)
-    console.print(
-        f"tickets / 工单: {len(summary.planned)} new revision(s) / 新版本, {summary.delivered} delivered / 已投递, "
-        f"{summary.failed} to retry / 待重试, {summary.dead} dead / 失败; "
-        f"{summary.awaiting_review} awaiting review / 待审核, {summary.unchanged} unchanged / 无变化"
-    )
-    for problem in summary.invalid:
-        err_console.print(safe(problem, 300))
-    console.print(f"tickets file / 工单文件: {paths}")
+    with export_errors():
+        run_export(settings, console, err_console)
+
+
+@contextmanager
+def export_errors() -> Iterator[None]:
+    from exporter import ExportBusy, ExportConfigError
+
+    try:
+        yield
+    except (ExportConfigError, ExportBusy, KeyError) as exc:
+        raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
 
 
 @main.command()
@@ -138,14 +139,58 @@ def crawl(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
 
 @main.command(name="export")
 @config_option
-def export_cmd(config_path: Path) -> None:
-    """按策略把标记的聚类导出为工单 / Export flagged clusters as tickets, as policy says.
+@click.option("--dry-run", is_flag=True, help="只显示将导出什么、发往哪里 / show what would go where; write nothing")
+@click.option("--status", is_flag=True, help="发件箱: 各目标的状态与失败原因 / outbox counts and failures per sink")
+@click.option("--replay-dead", is_flag=True, help="失败的投递重新排队并投递 / owe dead deliveries again, then deliver")
+@click.option("--sink", "sinks", multiple=True, help="与 --replay-dead 合用: 只重发该目标 / only this sink")
+def export_cmd(config_path: Path, dry_run: bool, status: bool, replay_dead: bool, sinks: tuple[str, ...]) -> None:
+    """按策略把标记的聚类导出为工单并投递 / Export flagged clusters as tickets, as policy says, and deliver them.
+
+    Decides new intake revisions into the outbox (by default P0 at once, P1/P2 once a reviewer
+    confirms), delivers what is due to the sinks and sends the chat alerts. Secrets come only from
+    the environment variables the config names.
 
     \b
-    Example / 示例:
+    Examples / 示例:
       lingting export -c lingting.toml
+      lingting export --dry-run          # 预演: 将导出什么, 发往哪里
+      lingting export --status           # 发件箱状态与失败原因
+      lingting export --replay-dead --sink zendesk:0
     """
-    _export(_load(config_path))
+    from lingting import export_cli
+
+    settings = _load(config_path)
+    with export_errors():
+        if dry_run:
+            export_cli.show_dry_run(settings, console)
+        elif status:
+            export_cli.show_status(settings, console)
+        else:
+            if replay_dead:
+                export_cli.replay_dead(settings, sinks, console)
+            export_cli.run_export(settings, console, err_console)
+
+
+@main.command()
+@config_option
+@click.option("--watch", is_flag=True, help="持续运行, 到期即投递 / keep running, delivering as rows fall due")
+@click.option("--poll", type=float, default=30.0, show_default=True, help="最长等待秒数 / longest sleep, seconds")
+def deliver(config_path: Path, watch: bool, poll: float) -> None:
+    """投递发件箱中到期的工单与通知 / Deliver the tickets and alerts the outbox owes.
+
+    Without --watch: one pass over what is due now. With --watch: the delivery worker, sleeping
+    until the next retry or digest falls due (Ctrl-C stops it; a restart resumes where it stopped).
+
+    \b
+    Examples / 示例:
+      lingting deliver -c lingting.toml
+      lingting deliver --watch --poll 10
+    """
+    from lingting.export_cli import run_deliver
+
+    settings = _load(config_path)
+    with export_errors():
+        run_deliver(settings, console, watch=watch, poll=poll)
 
 
 @main.command()
@@ -264,6 +309,9 @@ def review(
 
 main.add_command(tools.parse)
 main.add_command(tools.analyze)
+main.add_command(sources_cmd.sources)
+main.add_command(training.train)
+main.add_command(training.reanalyze)
 
 
 if __name__ == "__main__":  # pragma: no cover

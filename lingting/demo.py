@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from lingting.demo_site.weibo_api import DEMO_SUB
+
+DEMO_WEIBO_COOKIE_ENV = "LINGTING_DEMO_WEIBO_COOKIE"
+"""The demo's Weibo source reads its cookie from here; the demo site accepts only this demo value."""
+DEMO_WEIBO_COOKIE = f"SUB={DEMO_SUB}; SUBP=0033WrSXqPxfM725Ws9jqgMF55529P9D9W5demo"
+
+
+def demo_environment() -> dict[str, str]:
+    """What the demo crawl needs in its environment: the demo site's Weibo login cookie (not a secret)."""
+    return {DEMO_WEIBO_COOKIE_ENV: DEMO_WEIBO_COOKIE}
+
 
 DEMO_PRODUCT = """\
 [[products]]
@@ -39,7 +52,7 @@ base_url = "{base_url}/hn"
 queries = ["VoxLink"]
 
 [[sources]]
-name = "weibo"
+name = "weibo-rss"
 type = "rss"
 url = "{base_url}/feeds/weibo.rss"
 platform = "weibo"
@@ -49,6 +62,53 @@ name = "reddit"
 type = "rss"
 url = "{base_url}/feeds/reddit.atom"
 platform = "reddit"
+
+[[sources]]
+name = "reddit-api"
+type = "reddit"
+base_url = "{base_url}/reddit"
+queries = ["VoxLink"]
+subreddits = ["androiddev"]
+subreddit_new = true
+
+[[sources]]
+name = "stackoverflow"
+type = "stackexchange"
+base_url = "{base_url}/se"
+
+[[sources]]
+name = "github"
+type = "github"
+base_url = "{base_url}/github"
+
+[[sources]]
+name = "appstore"
+type = "appstore"
+base_url = "{base_url}/appstore"
+app_id = "6450123456"
+countries = ["us", "cn", "gb"]
+
+[[sources]]
+name = "weibo"
+type = "weibo"
+base_url = "{base_url}/weibo"
+queries = ["声链"]
+cookie_env = "{DEMO_WEIBO_COOKIE_ENV}"
+min_delay_seconds = 0
+
+[[sources]]
+name = "tieba"
+type = "tieba"
+base_url = "{base_url}/tieba"
+queries = ["声链"]
+min_delay_seconds = 0
+
+[[sources]]
+name = "bilibili"
+type = "bilibili"
+base_url = "{base_url}/bilibili"
+queries = ["声链"]
+min_delay_seconds = 0
 
 [crawl]
 download_delay = 0
@@ -75,4 +135,6 @@ def write_demo_config(folder: Path, base_url: str) -> Path:
         (folder / stale).unlink(missing_ok=True)
     path = folder / "lingting.toml"
     path.write_text(demo_config(base_url), encoding="utf-8")
+    # The demo crawl runs in this process: the demo Weibo source finds its (demo) cookie here.
+    os.environ.update(demo_environment())
     return path

@@ -11,10 +11,11 @@ import click
 
 from config import ConfigError, load_settings
 from config.settings import Product, Settings
+from crawler.parsers import SOURCES as PARSER_SOURCES
 
 
 @click.command()
-@click.argument("source", type=click.Choice(["v2ex", "discourse", "hackernews", "rss"]))
+@click.argument("source", type=click.Choice(PARSER_SOURCES))
 @click.argument("file", type=click.File("rb"))
 @click.option("--url", default="", help="响应的原始 URL / the URL the response came from")
 @click.option("--platform", default=None, help="订阅源代表的平台, 如 weibo / platform a feed stands for, e.g. weibo")
@@ -22,7 +23,10 @@ def parse(source: str, file: IO[bytes], url: str, platform: str | None) -> None:
     """把保存的响应解析为 JSON Lines / Parse a saved response into normalized posts (JSON Lines).
 
     Recognises which kind of response the file is (e.g. a V2EX topic list or replies, a Discourse
-    latest/topic/posts/search page or feed, an Algolia search, an RSS/Atom feed).
+    latest/topic/posts/search page or feed, an Algolia search or item tree, an RSS/Atom feed, a
+    Reddit listing or thread, Stack Exchange questions/answers/comments, a GitHub issue search or
+    comments, App Store reviews in JSON or XML, a Weibo search/long text, a Tieba search/thread/楼中楼
+    page in any charset, a Bilibili search/comments/sub-replies answer).
 
     \b
     Example / 示例:

@@ -1,26 +1,32 @@
 """The analysis of one post: language, relevance, sentiment, complaint, category, priority, follow-up.
 
 `Analyzer` is built once from the configured products and settings; `analyze()` is pure (no I/O but
-the packaged lexicons, read once) and gives an `Analysis`, which the store keeps as JSON
-(`to_dict()`).
+the lexicons and models, read once) and gives an `Analysis`, which the store keeps as JSON
+(`to_dict()`). Every decision is explained in words: `flag_reasons` (why it is, or is not, a
+complaint) and `reasons` (category, impact, urgency, priority).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from config import AnalysisSettings, Product
 from sentiment.category import category_reason, classify
 from sentiment.complaint import find_complaints
+from sentiment.explain import flag_reasons
 from sentiment.followup import attribute, extract_details, missing_info
 from sentiment.language import normalize_language
 from sentiment.lexicon import load_lexicon
-from sentiment.polarity import adjust_score, model_score, polarity_of
+from sentiment.models import load_models
+from sentiment.polarity import adjust_score, model_name, model_score, polarity_of
 from sentiment.priority import PriorityRules
 from sentiment.relevance import ProductMatcher
+from sentiment.textnorm import normalize_text
+
+REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
+"""Sources whose posts are app-store reviews (also recognised by a star rating)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,10 @@ class Analysis:
     error_codes: list[str]
     attribution: str
     """sdk | integration | network | billing | docs | unknown"""
+    sentiment_model: str = "none"
+    """The model behind `sentiment` before the evidence adjusted it: snownlp-nb-lr, vader or none."""
+    flag_reasons: list[str] = field(default_factory=list)
+    """Why the post is, or is not, a complaint: relevance, sentiment, evidence; Chinese then English."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -81,6 +91,7 @@ class Analyzer:
     def __init__(self, products: Sequence[Product], settings: AnalysisSettings | None = None) -> None:
         self.settings = settings or AnalysisSettings()
         self._lexicon = load_lexicon()
+        self._models = load_models(self.settings.models)
         self._products = ProductMatcher(products)
         self._priority = PriorityRules(self._lexicon, self._products.competitors)
 
@@ -92,60 +103,96 @@ class Analyzer:
         lang: str | None = None,
         source: str | None = None,
         rating: int | None = None,
+        thread_title: str | None = None,
     ) -> Analysis:
-        """Analyze one post. `source` is accepted for per-source calibration; not used yet."""
-        original = "\n".join(part for part in (title, text) if part and part.strip())
-        # NFKC folds full-width letters and punctuation (ＳＤＫ，) so the lexicons match them.
-        norm = unicodedata.normalize("NFKC", original)
+        """Analyze one post (`title` is its own title). `thread_title`, for a comment, is the title of
+        the thread it answers: context for relevance only. A star `rating` or an app-store `source`
+        marks an app-store review (for the category model)."""
+        t2s = self._models.t2s
+        norm = normalize_text("\n".join(part for part in (title, text) if part and part.strip()), t2s)
         rating = _rating(rating)
         threshold = self.settings.negative_threshold
+        lexicon = self._lexicon
         language = normalize_language(lang, norm)
-        relevance = self._products.match(norm)
-        evidence = find_complaints(norm, self._lexicon)
+        relevance = self._products.match(norm, normalize_text(thread_title, t2s) if thread_title else None)
+        evidence = find_complaints(norm, lexicon)
+        asks = not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
+        raw = model_score(norm, language, self._models)
         score = adjust_score(
-            model_score(original, language),
+            raw,
             themes=evidence.themes,
             resolved=evidence.resolved,
+            asks=asks,
             rating=rating,
             negative_threshold=threshold,
         )
         polarity = polarity_of(score, threshold)
-        category, category_terms = classify(norm, evidence=evidence, polarity=polarity, lexicon=self._lexicon)
+        register = "review" if rating is not None or (source or "").lower() in REVIEW_SOURCES else "post"
+        decided = classify(
+            norm,
+            evidence=evidence,
+            polarity=polarity,
+            lexicon=lexicon,
+            model=self._models.category,
+            lang=language,
+            register=register,
+        )
         decision = self._priority.decide(
             norm,
-            category=category,
-            category_reason=category_reason(category, category_terms),
+            category=decided.category,
+            category_reason=category_reason(decided.category, decided.terms, by_model=decided.by_model),
             evidence=evidence,
             negative=polarity == "negative",
             rating=rating,
         )
-        details = extract_details(norm, self._lexicon)
+        details = extract_details(norm, lexicon)
+        complaint = relevance.relevant and polarity == "negative" and bool(evidence.live)
+        cues = (
+            self._models.sentiment_zh.cues(norm, negative=polarity == "negative")
+            if language == "zh" and relevance.relevant and polarity != "neutral"
+            else []
+        )
         return Analysis(
             lang=language,
             relevant=relevance.relevant,
             relevance_terms=relevance.terms,
             sentiment=score,
             polarity=polarity,
-            complaint=relevance.relevant and polarity == "negative" and bool(evidence.live),
+            complaint=complaint,
             complaint_terms=evidence.terms,
-            category=category,
+            category=decided.category,
             priority=decision.priority,
             impact=decision.impact,
             urgency=decision.urgency,
             reasons=decision.reasons,
-            missing_info=missing_info(category, details),
+            missing_info=missing_info(decided.category, details),
             product_area=details.product_area,
             sdk_version=details.sdk_version,
             platform=details.platform,
             error_codes=details.error_codes,
-            attribution=attribute(norm, evidence, self._lexicon),
+            attribution=attribute(norm, evidence, lexicon),
+            sentiment_model=model_name(norm, language),
+            flag_reasons=flag_reasons(
+                relevance=relevance,
+                score=score,
+                raw=raw,
+                polarity=polarity,
+                threshold=threshold,
+                evidence=evidence,
+                asks=asks,
+                rating=rating,
+                cues=cues,
+                complaint=complaint,
+            ),
         )
 
     def analyze_many(self, items: Iterable[Mapping[str, Any]]) -> list[Analysis]:
-        """Analyze posts given as dicts with `text` and optional `title`, `lang`, `source`, `rating`, in order."""
+        """Analyze posts given as dicts with `text` and optional `title`, `lang`, `source`, `rating`,
+        `thread_title`, in order."""
         results: list[Analysis] = []
         for item in items:
             title, lang, source = item.get("title"), item.get("lang"), item.get("source")
+            thread = item.get("thread_title")
             results.append(
                 self.analyze(
                     str(item.get("text") or ""),
@@ -153,6 +200,7 @@ class Analyzer:
                     lang=str(lang) if lang is not None else None,
                     source=str(source) if source is not None else None,
                     rating=_rating(item.get("rating")),
+                    thread_title=str(thread) if thread is not None else None,
                 )
             )
         return results

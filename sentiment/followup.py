@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sentiment.complaint import ComplaintEvidence
 from sentiment.lexicon import ATTRIBUTIONS, Lexicon
-from sentiment.terms import TermMatcher
+from sentiment.terms import Hit
 
 FOLLOWUP_ITEMS = ("product_area", "sdk_version", "platform", "steps", "logs")
 _ASK_BY_CATEGORY: dict[str, tuple[str, ...]] = {
@@ -69,20 +69,26 @@ def _sdk_version(text: str) -> str | None:
 
 def _platform(text: str, lexicon: Lexicon) -> str | None:
     found: list[tuple[int, int, int, str]] = []  # (framework first, versioned first, position, label)
+    named = lexicon.platform_groups.find(text)
+    devices = lexicon.device_groups.find(text)
     for platform in lexicon.platforms:
-        for hit in platform.matcher.find(text):
+        for hit in named[platform.name]:
             label = platform.name
             m = _OS_VERSION.match(text, hit.end) if platform.versioned else None
             if m:
                 label = f"{platform.name} {m.group(1)}"
             found.append((platform.kind != "framework", m is None, hit.start, label))
-        found += [(platform.kind != "framework", True, hit.start, platform.name) for hit in platform.models.find(text)]
+        found += [(platform.kind != "framework", True, hit.start, platform.name) for hit in devices[platform.name]]
     return min(found)[3] if found else None
+
+
+def _distinct(hits: list[Hit]) -> int:
+    return len({hit.term.casefold() for hit in hits})
 
 
 def _product_area(text: str, lexicon: Lexicon) -> str | None:
     # Distinct terms, not occurrences: a generic word said five times (消息) is still one clue.
-    counts = [(_count(matcher, text), name) for name, matcher in lexicon.modules.items()]
+    counts = [(_distinct(hits), name) for name, hits in lexicon.module_groups.find(text).items()]
     best = max((count for count, _ in counts), default=0)
     return next((name for count, name in counts if count == best), None) if best else None
 
@@ -116,13 +122,9 @@ def missing_info(category: str, details: Details) -> list[str]:
     return [item for item in _ASK_BY_CATEGORY.get(category, ()) if not present[item]]
 
 
-def _count(matcher: TermMatcher, text: str) -> int:
-    return len({hit.term.casefold() for hit in matcher.find(text)})
-
-
 def attribute(text: str, evidence: ComplaintEvidence, lexicon: Lexicon) -> str:
     """sdk | integration | network | billing | docs | unknown: each cue counts 2, a theme's hint 1."""
-    scores = {name: 2 * _count(matcher, text) for name, matcher in lexicon.attribution.items()}
+    scores = {name: 2 * _distinct(hits) for name, hits in lexicon.attribution_groups.find(text).items()}
     for theme in evidence.themes:
         if theme.attribution:
             scores[theme.attribution] = scores.get(theme.attribution, 0) + 1

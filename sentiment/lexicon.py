@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from sentiment.terms import TermMatcher
+from sentiment.terms import GroupedMatcher, TermMatcher
 
 CATEGORIES = ("functional", "experience", "bug", "feature_request", "service", "question", "other")
 PROBLEM_CATEGORIES = frozenset({"functional", "experience", "bug", "service"})
@@ -84,6 +84,20 @@ class Lexicon:
     steps: TermMatcher
     logs: TermMatcher
     negation: Negation
+    cue_groups: GroupedMatcher
+    """`category_cues` in one pass."""
+    module_groups: GroupedMatcher
+    """`modules` in one pass."""
+    attribution_groups: GroupedMatcher
+    """`attribution` in one pass."""
+    platform_groups: GroupedMatcher
+    """The platforms' names in one pass (versions may follow: "android14")."""
+    device_groups: GroupedMatcher
+    """The platforms' device models in one pass."""
+    asks: TermMatcher
+    """Help-seeking phrases: a plain question is not negative (sentiment.toml)."""
+    angry: TermMatcher
+    """Words of anger or disgust: a question with one is a complaint (sentiment.toml)."""
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -180,6 +194,12 @@ def _named(section: Mapping[str, Any], allowed: Iterable[str], where: str) -> No
         raise LexiconError(f"{where}: unknown name(s) {', '.join(unknown)} / 名称不认识")
 
 
+def _grouped(section: Mapping[str, Any], where: str, **options: bool) -> GroupedMatcher:
+    groups = {name: _terms(table, f"{where} [{name}]") for name, table in section.items()}
+    ignore = [w for name, table in section.items() for w in _words(table, "not", f"{where} [{name}]")]
+    return GroupedMatcher(groups, ignore=ignore, **options)
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """Read and compile every lexicon file (once per process)."""
@@ -196,6 +216,7 @@ def load_lexicon() -> Lexicon:
     def group(section: Mapping[str, Any], key: str, where: str, **options: bool) -> TermMatcher:
         return _matcher(_table(section, key, where), f"{where} [{key}]", **options)
 
+    sentiment = _read("sentiment.toml")
     followup = _read("followup.toml")
     modules = _table(followup, "modules", "followup.toml")
     _named(modules, MODULES, "followup.toml [modules]")
@@ -230,4 +251,14 @@ def load_lexicon() -> Lexicon:
         steps=group(followup, "steps", "followup.toml"),
         logs=group(followup, "logs", "followup.toml"),
         negation=_negation(_read("negation.toml")),
+        cue_groups=_grouped(category, "category.toml", inflect=True),
+        module_groups=_grouped(modules, "followup.toml [modules]"),
+        attribution_groups=_grouped(attribution, "followup.toml [attribution]"),
+        platform_groups=_grouped(platforms, "followup.toml [platforms]", digits_after=True),
+        device_groups=GroupedMatcher(
+            {name: _words(t, "models", f"followup.toml [platforms.{name}]") for name, t in platforms.items()},
+            digits_after=True,
+        ),
+        asks=_matcher(_table(sentiment, "asks", "sentiment.toml"), "sentiment.toml [asks]"),
+        angry=_matcher(_table(sentiment, "negative", "sentiment.toml"), "sentiment.toml [negative]"),
     )

@@ -1,15 +1,17 @@
 """Sentiment score (0 = most negative, 1 = most positive) and polarity.
 
-The score starts from a general-purpose model: snownlp for Chinese, VADER for English (compound
-mapped to [0, 1]), 0.5 when the language is neither. Then the evidence we trust more adjusts it:
-the author's own star rating, and the complaint lexicon.
+The score starts from a model: for Chinese, snownlp's naive Bayes retrained on Weibo posts and
+food-delivery reviews and used as the feature weights of a logistic regression (sentiment/models.py);
+for English, VADER (made for social media text). Both are calibrated so that their own negative
+threshold lands on 0.4, the default `negative_threshold`. 0.5 when the language has no model.
+Then the evidence we trust more adjusts it:
 
-Why the lexicon overrides the model: snownlp learned from shopping reviews and VADER from general
-social media; neither knows that 闪退 or "crash" is a failure. A developer's bug report is factual
-and often polite ("请问大家, SDK 在安卓14上闪退怎么办, 谢谢"), so the models read it as neutral or
-positive: snownlp scores "VoxLink SDK 4.2.1 在安卓14上闪退" 0.53 and VADER scores "The app keeps
-crashing on Android 14" exactly neutral. A strong complaint term therefore forces the score below
-the negative threshold; a weak one (docs, usability, a typo, a bare error code) only leans it there.
+- a plain question ("怎么设置回调地址", no complaint term, no angry word) is not negative: at least 0.5;
+- a problem said to be over (不卡了, no longer crashes) is at least 0.5;
+- the author's own star rating weighs 60 % and bounds the score (1-2 stars negative, 4-5 positive);
+- complaint-lexicon terms: a strong one forces the score below the threshold, a weak one (docs,
+  usability, a typo, a bare error code) leans it there. A developer's bug report is factual and
+  often polite ("请问大家, SDK 在安卓14上闪退怎么办, 谢谢") and models read it as neutral.
 """
 
 from __future__ import annotations
@@ -18,20 +20,18 @@ import functools
 from collections.abc import Callable, Sequence
 
 from sentiment.lexicon import Theme
+from sentiment.models import Models, calibrate
 
 POSITIVE_THRESHOLD = 0.6
+NEUTRAL = 0.5
 MODEL_TEXT_LIMIT = 2000
-"""Characters given to the model; the start of a long post carries its tone, and snownlp is slow."""
+"""Characters given to the model; the start of a long post carries its tone."""
+VADER_NEGATIVE_BELOW = 0.475
+"""VADER's compound score -0.05 (its authors' negative threshold) on the 0-1 scale."""
+MODEL_NAMES = {"zh": "snownlp-nb-lr", "en": "vader"}
 
 _RATING_SCORE = {1: 0.0, 2: 0.2, 3: 0.5, 4: 0.8, 5: 1.0}
 _RATING_WEIGHT = 0.6
-
-
-@functools.cache
-def _snownlp() -> Callable[[str], float]:
-    from snownlp import SnowNLP  # loads its model on import: done once, on first use
-
-    return lambda text: float(SnowNLP(text).sentiments)
 
 
 @functools.cache
@@ -42,16 +42,20 @@ def _vader() -> Callable[[str], float]:
     return lambda text: (float(analyzer.polarity_scores(text)["compound"]) + 1.0) / 2.0
 
 
-def model_score(text: str, lang: str) -> float:
-    """The sentiment model's own score for `text`; 0.5 for an empty text or a language without a model."""
+def model_score(text: str, lang: str, models: Models) -> float:
+    """The model's calibrated score for `text`; 0.5 for an empty text or a language without a model."""
     text = text.strip()[:MODEL_TEXT_LIMIT]
     if not text:
-        return 0.5
+        return NEUTRAL
     if lang == "zh":
-        return _snownlp()(text)
+        return models.sentiment_zh.score(text)
     if lang == "en":
-        return _vader()(text)
-    return 0.5
+        return calibrate(_vader()(text), VADER_NEGATIVE_BELOW)
+    return NEUTRAL
+
+
+def model_name(text: str, lang: str) -> str:
+    return MODEL_NAMES.get(lang, "none") if text.strip() else "none"
 
 
 def adjust_score(
@@ -59,14 +63,16 @@ def adjust_score(
     *,
     themes: Sequence[Theme],
     resolved: bool,
+    asks: bool = False,
     rating: int | None,
     negative_threshold: float,
 ) -> float:
-    """The model's score corrected by the evidence: resolved problems, star rating, complaint themes."""
-    if resolved:
-        # "不卡了", "no longer crashes": relief, not a complaint, whatever the model makes of the
-        # negative word in it (VADER reads "not crashing anymore, great" as negative).
-        score = max(score, 0.5)
+    """The model's score corrected by the evidence: a plain question, resolved problems, star
+    rating, complaint themes."""
+    if asks or resolved:
+        # "怎么设置回调地址" (snownlp as shipped: 0.03) asks; "不卡了" and "not crashing anymore,
+        # great" are relief, whatever a model makes of the negative word in them.
+        score = max(score, NEUTRAL)
     if rating is not None and rating in _RATING_SCORE:
         # The author's own stars say more than a model does about a short review.
         score = (1 - _RATING_WEIGHT) * score + _RATING_WEIGHT * _RATING_SCORE[rating]

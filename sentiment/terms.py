@@ -7,8 +7,8 @@ a leading `*` drops the boundary before the term; `ignore` phrases hide the term
 
 Speed: the terms are grouped by first character, and each group's branch starts with that literal
 character, so the regex engine skips a branch after one comparison. Case-insensitivity comes from
-lowering ASCII letters in both text and terms (same length, so positions still hold), not from
-re.IGNORECASE, which would turn off that skip.
+lowering both text and terms (same length, so positions still hold; the text is lowered once for
+all the matchers that read it), not from re.IGNORECASE, which would turn off that skip.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from __future__ import annotations
 import itertools
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _SPACE = re.compile(r"\s+")
 _SUFFIXES = ("ing", "es", "ed", "s", "d")
 _INFLECTION = r"(?:s|es|ed|d|ing)?"
-_NEVER = re.compile(r"(?!x)x")
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,22 @@ def _is_word(ch: str) -> bool:
 
 def _capitals_only(body: str) -> bool:
     return len(body) <= 3 and body.isascii() and body.isalpha() and body.isupper()
+
+
+_last_lowered = ("", "")
+"""The last text lowered and its lowered form: an analysis runs some forty matchers over one text."""
+
+
+def _lowered(text: str) -> str:
+    """ASCII letters lowered, every position kept (what the patterns are written against)."""
+    global _last_lowered
+    if text is _last_lowered[0]:
+        return _last_lowered[1]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters (İ) lower into two characters: lower ASCII only
+        lowered = text.translate(_ASCII_LOWER)
+    _last_lowered = (text, lowered)
+    return lowered
 
 
 def _key(text: str) -> str:
@@ -104,8 +119,8 @@ class TermMatcher:
         for first, items in groups.items():
             items.sort(key=lambda item: -len(item[0]))
             branches.append(f"{re.escape(first)}(?:{'|'.join(p for _, p in items)})")
-        self._regex = re.compile("|".join(branches)) if branches else _NEVER
-        self._capitals = re.compile("|".join(capitals)) if capitals else _NEVER
+        self._regex = re.compile("|".join(branches)) if branches else None
+        self._capitals = re.compile("|".join(capitals)) if capitals else None
 
     def _index(self, matched: str) -> int | None:
         key = _key(matched)
@@ -119,12 +134,16 @@ class TermMatcher:
 
     def find(self, text: str) -> list[Hit]:
         found: list[tuple[int, int, int]] = []  # (start, end, index)
-        for m in self._regex.finditer(text.translate(_ASCII_LOWER)):
-            index = self._index(m.group())
-            if index is not None:
-                found.append((m.start(), m.end(), index))
-        for m in self._capitals.finditer(text):
-            found.append((m.start(), m.end(), self._lookup["^" + text[m.start() : m.end()].strip()]))
+        if self._regex is not None:
+            for m in self._regex.finditer(_lowered(text)):
+                index = self._index(m.group())
+                if index is not None:
+                    found.append((m.start(), m.end(), index))
+        if self._capitals is not None:
+            for m in self._capitals.finditer(text):
+                found.append((m.start(), m.end(), self._lookup["^" + text[m.start() : m.end()].strip()]))
+        if not found:
+            return []
         if len(found) > 1:
             found.sort(key=lambda f: (f[0], -f[1]))
         hits: list[Hit] = []
@@ -146,3 +165,40 @@ def _seen(seen: set[str], term: str) -> bool:
         return True
     seen.add(key)
     return False
+
+
+class GroupedMatcher:
+    """Several named word lists found in one pass over the text (one regex instead of one per list).
+
+    Where terms of two lists overlap in a text, the longer one wins, as within one list.
+    """
+
+    def __init__(
+        self,
+        groups: Mapping[str, Iterable[str]],
+        *,
+        ignore: Iterable[str] = (),
+        inflect: bool = False,
+        digits_after: bool = False,
+    ) -> None:
+        self.names = tuple(groups)
+        self._groups_of: dict[str, list[str]] = {}
+        terms: list[str] = []
+        for name, words in groups.items():
+            for word in words:
+                key = word.casefold().strip().lstrip("*")
+                if not key:
+                    continue
+                owners = self._groups_of.setdefault(key, [])
+                if name not in owners:
+                    owners.append(name)
+                terms.append(word)
+        self._matcher = TermMatcher(terms, ignore=ignore, inflect=inflect, digits_after=digits_after)
+
+    def find(self, text: str) -> dict[str, list[Hit]]:
+        """Hits per group name (every group present, most empty)."""
+        out: dict[str, list[Hit]] = {name: [] for name in self.names}
+        for hit in self._matcher.find(text):
+            for name in self._groups_of[hit.term.casefold()]:
+                out[name].append(hit)
+        return out

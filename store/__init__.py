@@ -1,11 +1,14 @@
 """The SQLite database: schema and migrations, dedup and clustering, outbox, crawl runs."""
 
+from store import crawl_state
+from store.analyses import AnalysisChanges, posts_for_analysis, write_analyses
 from store.database import ClusterTriage, Fingerprint, MatchFn, Store, StoreError, TriageFn, UpsertResult, utc_now
 from store.outbox import Outbox
 from store.reviews import ReviewError, add_review, latest_review, reviews
-from store.runs import record_run, runs_of
+from store.runs import ever_yielded, last_success, record_run, runs_of, source_runs
 
 __all__ = [
+    "AnalysisChanges",
     "ClusterTriage",
     "Fingerprint",
     "MatchFn",
@@ -16,9 +19,15 @@ __all__ = [
     "TriageFn",
     "UpsertResult",
     "add_review",
+    "crawl_state",
+    "ever_yielded",
+    "last_success",
     "latest_review",
+    "posts_for_analysis",
     "record_run",
     "reviews",
     "runs_of",
+    "source_runs",
     "utc_now",
+    "write_analyses",
 ]

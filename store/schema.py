@@ -121,4 +121,62 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX reviews_cluster ON reviews (cluster_id, id);
     """,
+    # 3: incremental crawling and source health: listing marks, thread visits, cached responses
+    # with their validators (ETag, Last-Modified), source back-offs, and health per crawl run
+    """
+    CREATE TABLE crawl_listings (
+        source_name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        mark TEXT,
+        passes INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source_name, query)
+    );
+    CREATE TABLE crawl_threads (
+        source_name TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        replies INTEGER,
+        cursor TEXT,
+        visited_at TEXT NOT NULL,
+        PRIMARY KEY (source_name, thread_id)
+    );
+    CREATE TABLE http_cache (
+        url TEXT PRIMARY KEY,
+        source_name TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        status INTEGER NOT NULL,
+        headers TEXT NOT NULL DEFAULT '{}',
+        body BLOB NOT NULL,
+        stored_at TEXT NOT NULL
+    );
+    CREATE TABLE source_backoff (
+        source_name TEXT PRIMARY KEY,
+        until TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        since TEXT NOT NULL
+    );
+    ALTER TABLE crawl_runs ADD COLUMN duration_seconds REAL NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN parse_errors INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN blocked_reason TEXT;
+    ALTER TABLE crawl_runs ADD COLUMN health TEXT NOT NULL DEFAULT 'ok';
+    ALTER TABLE crawl_runs ADD COLUMN health_reason TEXT;
+    CREATE INDEX crawl_runs_source ON crawl_runs (source_name, finished_at)
+    """,
+    # delivery bookkeeping: the response kept with a failed or dead delivery, the chat alert
+    # messages sent (per-bot rate limits), and an index to find a sink's earlier revisions
+    """
+    ALTER TABLE outbox ADD COLUMN response TEXT;
+    CREATE TABLE alert_messages (
+        id INTEGER PRIMARY KEY,
+        bot TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('immediate', 'digest')),
+        items INTEGER NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX alert_messages_bot ON alert_messages (bot, sent_at);
+    CREATE INDEX outbox_intake_sink ON outbox (intake_id, sink, revision)
+    """,
 ]

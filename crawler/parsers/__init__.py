@@ -14,10 +14,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.parsers import discourse, feed, hackernews, v2ex
+from crawler.parsers import (
+    appstore,
+    bilibili,
+    discourse,
+    feed,
+    github,
+    hackernews,
+    reddit,
+    stackexchange,
+    tieba,
+    v2ex,
+    weibo,
+)
 from crawler.parsers.common import ParseError, ParseResult
 
-SOURCES = ("v2ex", "discourse", "hackernews", "rss")
+SOURCES = (
+    "v2ex", "discourse", "hackernews", "rss", "reddit", "stackexchange", "github", "appstore",
+    "weibo", "tieba", "bilibili",
+)  # fmt: skip
 
 __all__ = ["SOURCES", "ParseError", "ParseResult", "parse"]
 
@@ -44,4 +59,18 @@ def parse(
         return hackernews.parse(body, url, moment)
     if source == "rss":
         return feed.parse(body, url, moment, platform=platform or feed.DEFAULT_PLATFORM)
+    if source == "reddit":
+        return reddit.parse(body, url, moment)
+    if source == "stackexchange":
+        return stackexchange.parse(body, url, moment)
+    if source == "github":
+        return github.parse(body, url, moment)
+    if source == "appstore":
+        return appstore.parse(body, url, moment)
+    if source == "weibo":
+        return weibo.parse(body, url, moment)
+    if source == "tieba":
+        return tieba.parse(body, url, moment)
+    if source == "bilibili":
+        return bilibili.parse(body, url, moment)
     raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")

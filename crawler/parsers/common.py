@@ -281,6 +281,8 @@ def load_json(body: bytes) -> Any:
     try:
         return json.loads(body)
     except UnicodeDecodeError as exc:
+        if exc.start >= len(body) - 4:  # a multi-byte character cut by the end of the body
+            raise ParseError("response is not valid JSON (truncated) / 响应不是有效的 JSON（内容被截断）") from exc
         raise ParseError(f"response is not UTF-8 text ({exc.reason}) / 响应不是 UTF-8 文本，无法读取") from exc
     except json.JSONDecodeError as exc:
         # A string can only be left open by the end of the body; other errors within a few

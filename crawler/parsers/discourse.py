@@ -1,4 +1,5 @@
-"""Discourse responses: topic lists, a topic's posts, latest posts, search, and the .rss feeds.
+"""Discourse responses: topic lists, a topic's posts (/t/{id}.json, /t/{id}/posts.json), latest posts,
+search, and the .rss feeds.
 
 Discourse is multi-site, so ids carry the forum's host: "{host}:t:{topic_id}" for a topic and
 "{host}:p:{post_id}" for any other post. A topic's opening post (post_number 1) takes the topic
@@ -84,7 +85,9 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> ParseResult:
         collector.collect(posts, _post_builder(site, data, lambda p: data.get("title")))
         stream = post_stream.get("stream")
         has_more = isinstance(stream, list) and len(stream) > len(posts)
-        return collector.result("discourse/topic", has_more=has_more)
+        # /t/{id}/posts.json?post_ids[]=... serves the same posts without the topic around them.
+        whole = "title" in data or isinstance(stream, list)
+        return collector.result("discourse/topic" if whole else "discourse/topic_posts", has_more=has_more)
 
     if isinstance(data.get("latest_posts"), list):
         collector.collect(data["latest_posts"], _post_builder(site, {}, lambda p: p.get("topic_title")))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -34,15 +35,37 @@ def read_feed(body: bytes, url: str) -> Any:
     check_not_empty(body)
     if looks_like_html(body):
         raise html_error(body, "a feed")
-    # Bytes, never str: feedparser treats a str as a URL or a file name and would open it.
-    headers = {"content-location": url} if url else None
-    parsed = feedparser.parse(bytes(body), response_headers=headers)
+    # Bytes, never str: feedparser treats a str as a URL or a file name and would open it. No
+    # base URL either: feedparser would resolve bare ids ("t3_abc") into URLs, and the same post
+    # would get another key here than from the site's JSON API. Relative links are joined later.
+    try:
+        parsed = feedparser.parse(_valid_char_refs(bytes(body)))
+    except (UnicodeError, ValueError, LookupError, RecursionError) as exc:
+        # feedparser's loose parser is not hardened against every malformed body.
+        raise ParseError(
+            f"feed could not be read ({type(exc).__name__}) / 订阅源无法读取（{type(exc).__name__}）"
+        ) from exc
     # Loose parsing finds <item>s in any XML, so an unknown version means "not a feed" even
     # with entries; a known feed that is merely malformed keeps what could be recovered.
     if not parsed.version or (not parsed.entries and parsed.bozo):
         reason = str(parsed.get("bozo_exception") or "no feed element")[:150]
         raise ParseError(f"not an RSS/Atom feed ({reason}) / 不是 RSS/Atom 订阅源（{reason}）")
     return parsed
+
+
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+
+
+def _valid_char_refs(body: bytes) -> bytes:
+    """Character references to surrogates or past U+10FFFF become U+FFFD: feedparser crashes on them."""
+    if b"&#" not in body:
+        return body
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        return match.group(0) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+    return _CHAR_REF.sub(fix, body)
 
 
 def parse(body: bytes, url: str, fetched_at: datetime, platform: str = DEFAULT_PLATFORM) -> ParseResult:
@@ -52,7 +75,11 @@ def parse(body: bytes, url: str, fetched_at: datetime, platform: str = DEFAULT_P
     fetched = iso_now(fetched_at)
     collector = PostCollector()
     collector.collect(parsed.entries, lambda e: entry_to_post(e, platform, host, kind, fetched))
-    return collector.result("rss/feed")
+    result = collector.result("rss/feed")
+    if url:
+        for post in result.posts:
+            post.url = urljoin(url, post.url)
+    return result
 
 
 def entry_to_post(entry: dict[str, Any], platform: str, host: str, kind: PostKind, fetched_at: str) -> PostItem:

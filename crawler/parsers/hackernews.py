@@ -1,7 +1,9 @@
-"""Hacker News through the Algolia API: /api/v1/search and /api/v1/search_by_date hits."""
+"""Hacker News through the Algolia API: /api/v1/search and /api/v1/search_by_date hits, and the
+/api/v1/items/{id} tree (an item with its nested `children`, e.g. a story and all its comments)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +31,8 @@ _POST_TAGS = {"story", "poll", "job", "show_hn", "ask_hn", "launch_hn"}
 
 def parse(body: bytes, url: str, fetched_at: datetime) -> ParseResult:
     data = load_json(body)
+    if isinstance(data, dict) and isinstance(data.get("children"), list) and "type" in data:
+        return _parse_item_tree(data, iso_now(fetched_at))
     if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
         raise shape_error("Hacker News (Algolia)", data)
     fetched = iso_now(fetched_at)
@@ -90,4 +94,63 @@ def _hit(hit: dict[str, Any], fetched_at: str) -> PostItem:
         replies=opt_int(hit.get("num_comments")),
         fetched_at=fetched_at,
         raw=hit,
+    )
+
+
+# ---------------------------------------------------------------------------- /api/v1/items/{id}
+
+
+def _parse_item_tree(root: dict[str, Any], fetched_at: str) -> ParseResult:
+    items = list(_walk_items(root))
+    story_title = opt_str(root.get("title"))
+    comments = sum(1 for item in items if item.get("type") == "comment" and _alive(item))
+    collector = PostCollector()
+    # Deleted and dead comments stay in the tree as empty shells: nobody said anything there.
+    collector.collect(
+        (item for item in items if not isinstance(item, dict) or _alive(item)),
+        lambda item: _tree_item(item, story_title, comments if item is root else None, fetched_at),
+    )
+    return collector.result("hackernews/item")
+
+
+def _walk_items(root: dict[str, Any]) -> Iterator[Any]:
+    """The item, then its replies depth-first in page order; iterative, as hostile JSON nests deep."""
+    stack: list[Any] = [root]
+    while stack:
+        item = stack.pop()
+        yield item
+        children = item.get("children") if isinstance(item, dict) else None
+        if isinstance(children, list):
+            stack.extend(reversed(children))
+
+
+def _alive(item: dict[str, Any]) -> bool:
+    return item.get("author") is not None or bool(item.get("text")) or bool(item.get("title"))
+
+
+def _tree_item(item: dict[str, Any], story_title: str | None, comments: int | None, fetched_at: str) -> PostItem:
+    item_id = require_id(item)
+    kind = item.get("type")
+    if kind not in ("story", "poll", "job", "comment"):
+        raise RecordError(f"neither a story nor a comment (type {kind!r})")
+    story = opt_str(item.get("story_id"))
+    is_comment = kind == "comment"
+    return PostItem(
+        source=SOURCE,
+        source_post_id=item_id,
+        url=ITEM_URL.format(item_id),
+        kind="comment" if is_comment else "post",
+        thread_id=story if is_comment else story or item_id,
+        parent_id=(opt_str(item.get("parent_id")) or story) if is_comment else None,
+        # A comment carries its story's title, as the search hits do (story_title).
+        title=story_title if is_comment else opt_str(item.get("title")),
+        text=html_to_text(opt_str(item.get("text"))),
+        author=opt_str(item.get("author")),
+        author_id=opt_str(item.get("author")),
+        created_at=iso_utc(item.get("created_at_i")) or iso_utc(item.get("created_at")),
+        likes=opt_int(item.get("points")),
+        replies=None if is_comment else comments,
+        fetched_at=fetched_at,
+        # Without the children: each of them is stored as its own row.
+        raw={key: value for key, value in item.items() if key != "children"},
     )

@@ -2,13 +2,49 @@
 
 A spider crawls every enabled source of its `source_type` in lingting.toml (or those named with
 `-a sources=a,b`). Responses go to the pure parsers; whatever goes wrong (an HTTP error, a dead
-host, a truncated or HTML body) is counted against the source with a readable reason and the crawl
-goes on with the next request.
+host, a truncated or HTML body, a parser bug) is counted against the source with a readable
+reason and the crawl goes on with the next request.
+
+The protocol a source's spider follows (the four shipped spiders are worked examples)
+-----------------------------------------------------------------------------------------
+Requests and parsing:
+
+    requests_for(source)          the first request of each listing, made with
+        self.request(url, source, query="search:<term>")   `query` names the listing: one
+                                  search term, node, feed or "latest" (its incremental state)
+    parse(response)               result = self.posts_from(response)   # None: error counted
+                                  yield from result.posts
+
+Incremental crawling (state per source and query in SQLite, store/crawl_state.py):
+
+    yield from self.paginate(response, result.posts, next_page)
+        `next_page` is the request for the next page, or None at the last one (or max_pages).
+        Yields it while the listing is still newer than the mark of the last complete pass
+        (posts ordered newest first by `order=`, default created_at), else a `ListingDone`
+        checkpoint. Call it on every page of a listing, also single-page ones (feeds).
+    self.thread_needs_visit(response, thread_id, replies)
+        True for a thread never visited or whose reply count grew since (once per run).
+    self.thread_cursor(response, thread_id)
+        where the last visit stopped (e.g. the highest post number), to fetch only new replies.
+    yield self.thread_visited(response, thread_id, result.posts, replies=..., cursor=...)
+        after the last page of a visit; pass `thread=` and `replies=` in the visit's meta.
+    self.known(post), self.seen_all(posts)
+        the store already holds the post / every one of them.
+
+Checkpoints are committed by the pipeline only once all the posts they cover are stored, so a
+crawl killed half-way resumes from the old state and loses or doubles nothing. Conditional
+requests (ETag / Last-Modified, 304 -> the stored body, parsed again) need nothing from a spider.
+
+Limits and blocks (crawler/middlewares.py) need nothing either: Retry-After, Stack Exchange's
+`backoff` and X-RateLimit-Reset are waited out; a final 403/429, a captcha or a login wall blocks
+the source for the rest of the run and backs it off for `[crawl] blocked_backoff_minutes`. A
+spider that sends a cookie puts it in the `Cookie` header from the environment variable its
+source settings name in `cookie_env`; a login wall is then reported as an expired cookie.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -19,10 +55,21 @@ from twisted.python.failure import Failure
 
 from config import load_settings
 from config.settings import Settings, SourceSettings
+from crawler.analysis import shared_store
+from crawler.incremental import CrawlState, ListingDone, ThreadVisited
 from crawler.items import PostItem
+from crawler.middlewares import SourceBlocked
 from crawler.parsers import ParseError, ParseResult, parse
-from crawler.report import note_error, note_skipped
+from crawler.parsers.common import iso_utc
+from crawler.report import count, note_backoff, note_error, note_skipped
 from crawler.settings import crawl_settings
+from store.crawl_state import PostKey
+
+OrderKey = Callable[[PostItem], str | None]
+
+
+def created(post: PostItem) -> str | None:
+    return post.created_at
 
 
 class ListeningSpider(scrapy.Spider):
@@ -34,6 +81,8 @@ class ListeningSpider(scrapy.Spider):
         self.requested_names = [s for s in (sources or "").split(",") if s]
         self.lingting: Settings | None = None
         self.selected_sources: list[Any] = []
+        self.state = CrawlState(None)
+        self._visiting: set[tuple[str, str]] = set()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -49,6 +98,7 @@ class ListeningSpider(scrapy.Spider):
         spider: ListeningSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.lingting = load_settings(crawler.settings["LINGTING_CONFIG"])
         spider.selected_sources = spider._select(spider.lingting)
+        spider.state = CrawlState(shared_store(spider.lingting), incremental=spider.lingting.crawl.incremental)
         return spider
 
     def _select(self, settings: Settings) -> list[Any]:
@@ -68,20 +118,32 @@ class ListeningSpider(scrapy.Spider):
         assert self.lingting is not None
         return self.lingting
 
+    def source_of(self, response: Any) -> Any:
+        """The settings of the source a response belongs to."""
+        return self.settings_model.source(response.meta["source_name"])
+
     async def start(self) -> AsyncIterator[Any]:
         for source in self.selected_sources:
+            backoff = self.state.backoff(source.name)
+            if backoff is not None:
+                note_backoff(self.crawler, source.name, backoff.until, backoff.reason)
+                continue
             for request in self.requests_for(source):
                 yield request
 
     def requests_for(self, source: Any) -> Iterator[scrapy.Request]:
         raise NotImplementedError
 
-    def request(self, url: str, source: SourceSettings, callback: Any = None, **meta: Any) -> scrapy.Request:
+    def request(
+        self, url: str, source: SourceSettings, callback: Any = None, *, query: str | None = None, **meta: Any
+    ) -> scrapy.Request:
+        """A request of `source`; `query` names the listing it starts (its incremental state)."""
+        extra = {"query": query} if query is not None else {}
         return scrapy.Request(
             url,
             callback=callback or self.parse,
             errback=self.on_error,
-            meta={"source_name": source.name, **meta},
+            meta={"source_name": source.name, **extra, **meta},
         )
 
     def posts_from(self, response: Any, *, platform: str | None = None) -> ParseResult | None:
@@ -92,7 +154,16 @@ class ListeningSpider(scrapy.Spider):
                 self.source_type, response.body, response.url, datetime.now(UTC), platform=platform or self.platform
             )
         except ParseError as exc:
-            note_error(self.crawler, name, f"{response.url}: {exc}")
+            note_error(self.crawler, name, f"{response.url}: {exc}", parse=True)
+            return None
+        except Exception as exc:  # a parser bug must cost one response, never the crawl
+            self.logger.exception("parser %s failed on %s", self.source_type, response.url)
+            note_error(
+                self.crawler,
+                name,
+                f"{response.url}: parser failed ({type(exc).__name__}: {str(exc)[:200]}) / 解析程序出错",
+                parse=True,
+            )
             return None
         for post in result.posts:
             post.source_name = name
@@ -102,6 +173,8 @@ class ListeningSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         name = request.meta.get("source_name", self.name)
+        if failure.check(SourceBlocked):
+            return  # counted as blocked, with its reason, where the block was seen
         note_error(self.crawler, name, f"{request.url}: {describe_failure(failure)}")
 
     def mentions_product(self, post: PostItem) -> bool:
@@ -110,6 +183,80 @@ class ListeningSpider(scrapy.Spider):
 
     def queries(self, source: Any) -> list[str]:
         return list(source.queries) or self.settings_model.product_terms
+
+    # -- incremental crawling -------------------------------------------------------------------
+
+    def mark(self, source_name: str, query: str) -> str | None:
+        """Where the last complete pass over a listing got to (ISO time), None if there was none."""
+        return self.state.mark(source_name, query)
+
+    def known(self, post: PostItem) -> bool:
+        return bool(self.state.known([(post.source, post.source_post_id)]))
+
+    def seen_all(self, posts: list[PostItem]) -> bool:
+        keys = [(p.source, p.source_post_id) for p in posts]
+        return bool(keys) and len(self.state.known(keys)) == len(set(keys))
+
+    def paginate(
+        self, response: Any, posts: list[PostItem], next_page: scrapy.Request | None, *, order: OrderKey = created
+    ) -> Iterator[Any]:
+        """After a listing page's posts: the next page while the listing is new to us, else the checkpoint."""
+        name, query = response.meta["source_name"], response.meta.get("query")
+        if query is None:
+            raise ValueError(f"{response.url}: paginate() needs a request made with query= / 请求缺少 query")
+        keys = [k for k in (_iso(order(p)) for p in posts) if k]
+        newest = max([*keys, response.meta.get("pass_newest") or ""]) or None
+        covered: list[PostKey] = [*response.meta.get("pass_covered", ())]
+        covered += [(p.source, p.source_post_id) for p in posts]
+        mark = self.mark(name, query)
+        if mark is not None and keys:
+            caught_up = any(k <= mark for k in keys)
+        else:
+            caught_up = mark is not None and self.seen_all(posts)
+        if next_page is not None and not caught_up:
+            next_page.meta.update(query=query, pass_newest=newest, pass_covered=covered)
+            yield next_page
+            return
+        yield ListingDone(name, query, newest, covered)
+
+    def thread_needs_visit(self, response: Any, thread_id: str | None, replies: int | None) -> bool:
+        """Whether to fetch a thread's replies: never visited, or its reply count grew; once per run."""
+        if not thread_id:
+            return False
+        name = response.meta["source_name"]
+        if (name, thread_id) in self._visiting:
+            return False
+        state = self.state.thread(name, thread_id)
+        grew = state is None or (replies is not None and (state.replies is None or replies > state.replies))
+        if grew:
+            self._visiting.add((name, thread_id))
+            count(self.crawler, name, "thread_visits")
+        return grew
+
+    def thread_cursor(self, response: Any, thread_id: str) -> str | None:
+        state = self.state.thread(response.meta["source_name"], thread_id)
+        return state.cursor if state is not None else None
+
+    def thread_visited(
+        self,
+        response: Any,
+        thread_id: str,
+        posts: list[PostItem],
+        *,
+        replies: int | None = None,
+        cursor: str | None = None,
+    ) -> ThreadVisited:
+        """The checkpoint after the last page of a thread visit (covering earlier pages' `thread_covered`)."""
+        covered: list[PostKey] = [
+            *response.meta.get("thread_covered", ()),
+            *((p.source, p.source_post_id) for p in posts),
+        ]
+        return ThreadVisited(response.meta["source_name"], thread_id, replies, cursor, covered)
+
+
+def _iso(value: str | None) -> str | None:
+    """Order keys compare as text, so every one is brought to the same ISO form."""
+    return iso_utc(value) if value else None
 
 
 def describe_failure(failure: Failure) -> str:

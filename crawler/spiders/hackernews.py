@@ -1,4 +1,8 @@
-"""Hacker News through Algolia's `search_by_date`: stories and comments newer than a window."""
+"""Hacker News through Algolia's `search_by_date`: stories and comments newer than a window.
+
+Incremental: the window starts at the newest item the last complete pass saw, less an overlap
+for Algolia's indexing delay, so a re-crawl of a quiet query is one request.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from urllib.parse import urlencode
 import scrapy
 
 from config.settings import HackerNewsSource
+from crawler.incremental import epoch_of
 from crawler.spiders.base import ListeningSpider
 
 HITS_PER_PAGE = 50
+OVERLAP_SECONDS = 3600  # items show up in Algolia's index a little after they are posted
 
 
 class HackerNewsSpider(ListeningSpider):
@@ -32,18 +38,22 @@ class HackerNewsSpider(ListeningSpider):
         return f"{source.base_url.rstrip('/')}/api/v1/search_by_date?{urlencode(params)}"
 
     def requests_for(self, source: HackerNewsSource) -> Iterator[scrapy.Request]:
-        since = int(time.time()) - source.since_days * 86400
+        window = int(time.time()) - source.since_days * 86400
         for q in self.queries(source):
-            yield self.request(self._url(source, q, since, 0), source, query=q, since=since, page=0)
+            query = f"search:{q}"
+            mark = epoch_of(self.mark(source.name, query))
+            since = max(window, mark - OVERLAP_SECONDS) if mark is not None else window
+            yield self.request(self._url(source, q, since, 0), source, query=query, term=q, since=since, page=0)
 
     def parse(self, response: Any, **kwargs: Any) -> Iterator[Any]:
         result = self.posts_from(response)
         if result is None:
             return
         yield from result.posts
-        source = self.settings_model.source(response.meta["source_name"])
+        source = self.source_of(response)
         assert isinstance(source, HackerNewsSource)
-        page = response.meta["page"]
+        page, term, since = response.meta["page"], response.meta["term"], response.meta["since"]
+        nxt = None
         if result.has_more and page + 1 < source.max_pages:
-            meta = {"query": response.meta["query"], "since": response.meta["since"], "page": page + 1}
-            yield self.request(self._url(source, meta["query"], meta["since"], page + 1), source, **meta)
+            nxt = self.request(self._url(source, term, since, page + 1), source, term=term, since=since, page=page + 1)
+        yield from self.paginate(response, result.posts, nxt)

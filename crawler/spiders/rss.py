@@ -1,4 +1,8 @@
-"""Any RSS or Atom feed, including RSSHub routes for Weibo, Zhihu, Bilibili and Tieba."""
+"""Any RSS or Atom feed, including RSSHub routes for Weibo, Zhihu, Bilibili and Tieba.
+
+A feed is one page; re-crawls ask with If-None-Match / If-Modified-Since (RSSHub and most feed
+servers send ETag or Last-Modified) and the store keeps only what is new.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,11 @@ class FeedSpider(ListeningSpider):
     platform = "rss"
 
     def requests_for(self, source: FeedSource) -> Iterator[scrapy.Request]:
-        yield self.request(source.url, source, platform=source.platform)
+        yield self.request(source.url, source, query="feed", platform=source.platform)
 
     def parse(self, response: Any, **kwargs: Any) -> Iterator[Any]:
         result = self.posts_from(response, platform=response.meta.get("platform"))
-        if result is not None:
-            yield from result.posts
+        if result is None:
+            return
+        yield from result.posts
+        yield from self.paginate(response, result.posts, None)

@@ -28,7 +28,7 @@ class JsonlFileSink:
                             continue  # a torn last line from a crash; the retry rewrites it
         return self._seen
 
-    def deliver(self, event: dict[str, Any]) -> str:
+    def deliver(self, event: dict[str, Any], *, previous_ref: str | None = None) -> str:
         ref = f"{self.path.name}#{event['id']}"
         if event["id"] in self._ids():
             return ref

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import parse_qs, urlsplit
 
+from lingting.demo_site.chinese_routes import ChineseSites
 from lingting.demo_site.content import Content
 from lingting.demo_site.discourse import NOT_FOUND, DiscourseSite
 from lingting.demo_site.feeds import FeedSite
@@ -18,6 +20,7 @@ from lingting.demo_site.responses import (
     server_error_html,
 )
 from lingting.demo_site.v2ex import V2exSite
+from lingting.demo_site.western_routes import WesternSites
 
 # A topic on the first page of /discourse/latest.json, so a crawl meets the fault mid-way.
 FAULTY_TOPIC_ID = 448
@@ -39,13 +42,17 @@ class Router:
         self.discourse = DiscourseSite(content)
         self.hackernews = HackerNewsSite(content)
         self.feeds = FeedSite(content)
+        self.western = WesternSites(content)  # Reddit JSON, Stack Exchange, GitHub, App Store
+        self.chinese = ChineseSites(content)  # native Weibo, Tieba, Bilibili (some check request headers)
 
-    def handle(self, base_url: str, target: str) -> Response:
+    def handle(self, base_url: str, target: str, headers: Mapping[str, str] | None = None) -> Response:
         parts = urlsplit(target)
         path, raw_query = parts.path, parts.query
         # First value wins for repeated parameters; blank values are kept (query= means "all").
         params = {key: values[0] for key, values in parse_qs(raw_query, keep_blank_values=True).items()}
-        response = self._route(base_url, path, params, raw_query)
+        response = self.chinese.route(base_url, target, path, params, headers) or self._route(
+            base_url, path, params, raw_query
+        )
         return self._inject_fault(path, params, response) if self.faults else response
 
     def _route(self, base_url: str, path: str, params: dict[str, str], raw_query: str) -> Response:
@@ -71,6 +78,8 @@ class Router:
             return self.feeds.weibo_rss(base_url)
         if path == "/feeds/reddit.atom":
             return self.feeds.reddit_atom(base_url)
+        if (western := self.western.route(base_url, path, params)) is not None:
+            return western
         # An API client expects JSON even for a wrong path; a browser gets a page.
         if path.startswith("/discourse/") and path.endswith(".json"):
             return json_response(NOT_FOUND, 404)

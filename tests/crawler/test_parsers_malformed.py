@@ -158,3 +158,12 @@ def test_feed_entry_without_link_or_url_id_is_skipped() -> None:
     result = parse("rss", body, fetched_at=FETCHED)
     assert [p.url for p in result.posts] == ["https://ex.com/2"]
     assert result.skipped == ["record 0: entry has neither a link nor a URL id"]
+
+
+def test_json_cut_inside_a_multibyte_character_is_truncated_not_foreign() -> None:
+    from crawler.parsers import ParseError, parse
+
+    body = '[{"id": 1, "title": "声链推送失败"}]'.encode()
+    cut = body[: body.index("失".encode()) + 1]
+    with pytest.raises(ParseError, match="truncated"):
+        parse("v2ex", cut)

@@ -309,3 +309,14 @@ def test_feed_drops_the_authors_byline_before_the_words() -> None:
     (post,) = parse("rss", body, "https://rsshub.example/weibo/keyword/x", platform="weibo").posts
     assert post.author == "小刘"
     assert post.title == "声链推送失败" and post.text == "声链推送失败，急"
+
+
+def test_feed_ids_stay_as_served_and_relative_links_are_joined() -> None:
+    from crawler.parsers import parse
+
+    body = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>r</title>
+    <entry><id>t3_abc</id><link href="/r/x/comments/abc/"/><title>t</title>
+    <updated>2026-11-24T10:00:00+00:00</updated></entry></feed>"""
+    (post,) = parse("rss", body, "https://www.reddit.com/r/x/new.rss", platform="reddit").posts
+    assert post.source_post_id == "t3_abc"
+    assert post.url == "https://www.reddit.com/r/x/comments/abc/"

@@ -102,7 +102,7 @@ class FlakySink:
     def __init__(self, error: DeliveryError) -> None:
         self.error = error
 
-    def deliver(self, event: dict[str, Any]) -> str:
+    def deliver(self, event: dict[str, Any], *, previous_ref: str | None = None) -> str:
         raise self.error
 
 
@@ -132,3 +132,36 @@ def test_jsonl_sink_skips_events_already_written(tmp_path: Path):
     sink.deliver({"id": "c"})
     text = path.read_text(encoding="utf-8").splitlines()
     assert text[0] == '{"id": "a"}' and text[-1] == '{"id": "c"}' and len(text) == 3
+
+
+def test_one_exporter_at_a_time(tmp_path: Path):
+    from exporter import ExportBusy, ExportLock
+
+    db = str(tmp_path / "l.db")
+    with ExportLock(db), pytest.raises(ExportBusy, match="another exporter"), ExportLock(db, wait=0.1):
+        pass
+    with ExportLock(db, wait=0.1):  # released on exit
+        pass
+
+
+def test_sink_and_alert_config_errors_are_readable(tmp_path: Path):
+    from config import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown type 'teams'"):
+        settings(tmp_path, '[export]\n[[export.sinks]]\ntype = "teams"\n')
+    with pytest.raises(ConfigError, match="name used twice: a"):
+        settings(
+            tmp_path,
+            '[export]\n[[export.sinks]]\ntype = "jsonl"\nname = "a"\n[[export.sinks]]\ntype = "jsonl"\nname = "a"\n',
+        )
+    with pytest.raises(ConfigError, match="secret_env"):
+        settings(
+            tmp_path,
+            '[export]\n[[export.sinks]]\ntype = "webhook"\nurl = "https://x.test/h"\nsecret_env = "not a name"\n',
+        )
+    s = settings(
+        tmp_path,
+        '[export]\n[[export.sinks]]\ntype = "jsonl"\n[[export.sinks]]\ntype = "jsonl"\npath = "b.jsonl"\n'
+        '[[export.alerts]]\ntype = "slack"\nurl_env = "SLACK_URL"\n',
+    )
+    assert s.export.destination_names() == ["jsonl:0", "jsonl:1", "slack:0"]

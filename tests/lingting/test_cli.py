@@ -55,10 +55,10 @@ def test_init_writes_valid_commented_config_and_will_not_overwrite(tmp_path: Pat
 
 def test_bad_config_is_a_message_not_a_traceback(tmp_path: Path):
     path = tmp_path / "lingting.toml"
-    path.write_text('products = [{ name = "x" }]\n[[sources]]\nname = "a"\ntype = "weibo"\n', encoding="utf-8")
+    path.write_text('products = [{ name = "x" }]\n[[sources]]\nname = "a"\ntype = "zhihu"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["crawl", "-c", str(path)])
     assert result.exit_code == 1
-    assert "unknown type 'weibo'" in result.output and "Traceback" not in result.output
+    assert "unknown type 'zhihu'" in result.output and "Traceback" not in result.output
     missing = CliRunner().invoke(main, ["flagged", "-c", str(tmp_path / "none.toml")])
     assert missing.exit_code == 1 and "lingting init" in missing.output
 

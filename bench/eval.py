@@ -1,0 +1,247 @@
+"""Accuracy of the analysis on the labeled sets of ../shared/data, each figure beside stock snownlp
+and the majority class, all measured in this run.
+
+    .venv/bin/python -m bench.eval [--data ../shared/data] [--json bench/out/eval.json]
+
+Sentiment (negative class: precision, recall, F1, ROC AUC) on the held-back 20 % of
+weibo2018_train (every 5th row by mid) and of waimai_10k (every 5th review), which training never
+saw (sentiment/corpora.py):
+- lingting: the full analysis (`Analyzer.analyze`): polarity "negative" is the prediction, the
+  sentiment score ranks for AUC;
+- lingting model alone: the shipped Chinese model's probability at its calibrated threshold;
+- snownlp Bayes retrained: snownlp's own classifier retrained here on the same training split
+  (character 1-2-grams, threshold 0.5), to show what the logistic regression on top adds;
+- stock snownlp: `SnowNLP(text).sentiments`, threshold 0.5;
+- majority class: every text gets the training split's majority label.
+
+Category on clap_rq1 (English app reviews), 5-fold cross-validation (fold = row % 5): for each fold
+a category model is trained on the other four and the full analysis runs on the fold, with the star
+rating. Mapping (the issue's): BUG, SECURITY -> bug; FEATURE -> feature_request; USABILITY ->
+experience; PERFORMANCE, ENERGY -> bug or experience; OTHER -> other or question. Our functional
+counts as bug (app-review labels have no "a promised function fails") and service as other. A
+prediction the mapping allows for the review's class counts as that class; else it counts as the
+class it maps to (bug/functional -> BUG, feature_request -> FEATURE, experience -> USABILITY, the
+rest -> OTHER). Baselines: the lexicon rules alone (no model), and the majority class (OTHER).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as `python bench/eval.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from config import AnalysisSettings
+from sentiment import Analyzer, corpora
+from sentiment.category import rule_category
+from sentiment.complaint import find_complaints
+from sentiment.features import char_grams
+from sentiment.lexicon import load_lexicon
+from sentiment.metrics import BinaryFigures, class_f1, negative_figures, roc_auc
+from sentiment.models import CATEGORY, MODEL_FILES, load_models
+from sentiment.textnorm import normalize_text
+from sentiment.training import CategoryExample, fold_of, train_category
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+CLAP_CLASSES = ("BUG", "FEATURE", "USABILITY", "PERFORMANCE", "ENERGY", "SECURITY", "OTHER")
+ALLOWED = {
+    "BUG": {"bug", "functional"},
+    "SECURITY": {"bug", "functional"},
+    "FEATURE": {"feature_request"},
+    "USABILITY": {"experience"},
+    "PERFORMANCE": {"bug", "functional", "experience"},
+    "ENERGY": {"bug", "functional", "experience"},
+    "OTHER": {"other", "question", "service"},
+}
+AS_CLASS = {"bug": "BUG", "functional": "BUG", "feature_request": "FEATURE", "experience": "USABILITY"}
+
+
+def clap_class(gold: str, predicted: str) -> str:
+    """Our category as a clap_rq1 class for scoring, by the mapping above."""
+    return gold if predicted in ALLOWED[gold] else AS_CLASS.get(predicted, "OTHER")
+
+
+# -- sentiment ------------------------------------------------------------------------------------
+
+
+def _stock_snownlp() -> Callable[[str], float]:
+    from snownlp import SnowNLP
+
+    return lambda text: float(SnowNLP(text).sentiments) if text.strip() else 0.5
+
+
+def _retrained_bayes(train: Sequence[tuple[str, int]]) -> Callable[[str], float]:
+    from snownlp.classification.bayes import Bayes
+
+    bayes = Bayes()
+    bayes.train([[sorted(set(char_grams(t))), "pos" if y else "neg"] for t, y in train])
+
+    def score(text: str) -> float:
+        label, prob = bayes.classify(sorted(set(char_grams(text))))
+        return float(prob if label == "pos" else 1 - prob)
+
+    return score
+
+
+def sentiment_rows(
+    name: str, train: Sequence[tuple[str, int]], held: Sequence[tuple[str, int]], stock: Callable[[str], float]
+) -> list[tuple[str, BinaryFigures, float]]:
+    """(system, figures, seconds) on one held-back set."""
+    models = load_models()
+    settings = AnalysisSettings()
+    analyzer = Analyzer([], settings)
+    labels = [y for _, y in held]
+    rows: list[tuple[str, BinaryFigures, float]] = []
+
+    start = time.perf_counter()
+    results = [analyzer.analyze(t) for t, _ in held]
+    negative = [0.0 if r.polarity == "negative" else 1.0 for r in results]
+    full = negative_figures(labels, negative, 0.5)
+    auc = roc_auc(labels, [r.sentiment for r in results])
+    rows.append(("lingting (full analysis)", _with_auc(full, auc), time.perf_counter() - start))
+
+    start = time.perf_counter()
+    probs = [models.sentiment_zh.probability(normalize_text(t, models.t2s)) for t, _ in held]
+    rows.append(
+        (
+            "lingting model alone",
+            negative_figures(labels, probs, models.sentiment_zh.negative_below),
+            time.perf_counter() - start,
+        )
+    )
+
+    start = time.perf_counter()
+    bayes = _retrained_bayes([(normalize_text(t, models.t2s), y) for t, y in train])
+    rows.append(
+        (
+            "snownlp Bayes retrained",
+            negative_figures(labels, [bayes(normalize_text(t, models.t2s)) for t, _ in held], 0.5),
+            time.perf_counter() - start,
+        )
+    )
+
+    start = time.perf_counter()
+    rows.append(
+        ("stock snownlp", negative_figures(labels, [stock(t) for t, _ in held], 0.5), time.perf_counter() - start)
+    )
+
+    majority = 1 if sum(y for _, y in train) * 2 >= len(train) else 0
+    rows.append(("majority class", negative_figures(labels, [float(majority)] * len(held), 0.5), 0.0))
+    print(f"\n{name}: held back {len(held)} texts ({sum(1 for y in labels if y == 0)} negative)")
+    return rows
+
+
+def _with_auc(figures: BinaryFigures, auc: float) -> BinaryFigures:
+    return BinaryFigures(figures.n, figures.precision, figures.recall, figures.f1, figures.accuracy, auc)
+
+
+def print_sentiment(rows: Sequence[tuple[str, BinaryFigures, float]]) -> None:
+    print(f"  {'system':28} {'neg P':>7} {'neg R':>7} {'neg F1':>7} {'AUC':>7} {'acc':>7} {'seconds':>8}")
+    for system, f, seconds in rows:
+        print(
+            f"  {system:28} {f.precision:7.3f} {f.recall:7.3f} {f.f1:7.3f} {f.auc:7.3f} {f.accuracy:7.3f} "
+            f"{seconds:8.1f}"
+        )
+
+
+# -- category -------------------------------------------------------------------------------------
+
+
+def _fold_models(folder: Path, train: Sequence[corpora.Review]) -> str:
+    """A model folder like `lingting train` writes, with a category model trained on `train` only."""
+    shipped = resources.files("config") / "models"
+    for name in MODEL_FILES:
+        if name != CATEGORY:
+            (folder / name).write_bytes((shipped / name).read_bytes())
+    examples = [CategoryExample(r.text, corpora.CLAP_TO_CATEGORY[r.clap_class], "en", "review") for r in train]
+    trained = train_category(examples, t2s=load_models().t2s, folds=0)
+    payload = json.dumps(trained.model.to_dict(), ensure_ascii=False).encode("utf-8")
+    (folder / CATEGORY).write_bytes(gzip.compress(payload))
+    return str(folder)
+
+
+def category_predictions(reviews: Sequence[corpora.Review]) -> dict[str, list[str]]:
+    """Per system, the predicted category of each review (5-fold for the trained model)."""
+    lingting = [""] * len(reviews)
+    lexicon_only = [""] * len(reviews)
+    for fold in range(5):
+        train = [r for i, r in enumerate(reviews) if fold_of(i) != fold]
+        with tempfile.TemporaryDirectory() as tmp:
+            analyzer = Analyzer([], AnalysisSettings(models=_fold_models(Path(tmp), train)))
+            for i, review in enumerate(reviews):
+                if fold_of(i) == fold:
+                    lingting[i] = analyzer.analyze(review.text, lang="en", rating=review.rating).category
+        load_models.cache_clear()
+    rules_analyzer = Analyzer([], AnalysisSettings())
+    lexicon = load_lexicon()
+    models = load_models()
+    for i, review in enumerate(reviews):
+        text = normalize_text(review.text, models.t2s)
+        polarity = rules_analyzer.analyze(review.text, lang="en", rating=review.rating).polarity
+        evidence = find_complaints(text, lexicon)
+        lexicon_only[i] = rule_category(text, evidence=evidence, polarity=polarity, lexicon=lexicon)[0]
+    return {
+        "lingting (5-fold)": lingting,
+        "lexicon rules alone": lexicon_only,
+        "majority class": ["other"] * len(reviews),
+    }
+
+
+def category_figures(reviews: Sequence[corpora.Review], predicted: Sequence[str]) -> dict[str, Any]:
+    gold = [r.clap_class for r in reviews]
+    as_class = [clap_class(g, p) for g, p in zip(gold, predicted, strict=True)]
+    per_class = class_f1(gold, as_class, CLAP_CLASSES)
+    accuracy = sum(g == p for g, p in zip(gold, as_class, strict=True)) / len(gold)
+    macro = sum(c["f1"] for c in per_class.values()) / len(per_class)
+    return {"accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "classes": per_class}
+
+
+def print_category(results: dict[str, dict[str, Any]]) -> None:
+    systems = list(results)
+    print(f"  {'F1':12}" + "".join(f"{s:>24}" for s in systems))
+    for c in CLAP_CLASSES:
+        support = results[systems[0]]["classes"][c]["support"]
+        print(f"  {c + f' ({support})':12}" + "".join(f"{results[s]['classes'][c]['f1']:24.3f}" for s in systems))
+    print(f"  {'accuracy':12}" + "".join(f"{results[s]['accuracy']:24.3f}" for s in systems))
+    print(f"  {'macro F1':12}" + "".join(f"{results[s]['macro_f1']:24.3f}" for s in systems))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--json", type=Path, default=Path("bench/out/eval.json"))
+    args = parser.parse_args(argv)
+    out: dict[str, Any] = {"sentiment": {}, "category": {}}
+    stock = _stock_snownlp()
+    weibo_train, weibo_held = corpora.weibo_split(corpora.weibo((args.data / "weibo2018_train.txt").read_text("utf-8")))
+    waimai_train, waimai_held = corpora.waimai_split(
+        corpora.waimai((args.data / "waimai_10k.csv").read_text("utf-8-sig"))
+    )
+    for name, train, held in (
+        ("weibo2018 held back", weibo_train, weibo_held),
+        ("waimai_10k held back", waimai_train, waimai_held),
+    ):
+        rows = sentiment_rows(name, train, held, stock)
+        print_sentiment(rows)
+        out["sentiment"][name] = {system: f.as_dict() for system, f, _ in rows}
+    reviews = corpora.clap((args.data / "clap_rq1.csv").read_text("utf-8"))
+    print(f"\nclap_rq1 category, {len(reviews)} reviews, 5-fold (fold = row % 5)")
+    results = {s: category_figures(reviews, p) for s, p in category_predictions(reviews).items()}
+    print_category(results)
+    out["category"]["clap_rq1"] = results
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Why a post is, or is not, flagged as a complaint, in words (Chinese, then English).
+
+A complaint is relevant + negative + complaint evidence; each of the three gets one line, with what
+moved the sentiment (the model's own cues, a plain question, a problem said to be over, the star
+rating, complaint terms), and a last line with the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sentiment.complaint import ComplaintEvidence
+from sentiment.relevance import Relevance
+
+_POLARITY_ZH = {"negative": "负面", "neutral": "中性", "positive": "正面"}
+
+
+def _relevance(relevance: Relevance) -> str:
+    names = ", ".join(relevance.terms)
+    if not relevance.relevant:
+        return "相关性: 未提到所配置的产品 / relevance: names no configured product"
+    if relevance.via_thread:
+        return f"相关性: 所在主题提到 {names} / relevance: its thread names {names}"
+    return f"相关性: 提到 {names} / relevance: names {names}"
+
+
+def _sentiment(
+    *,
+    score: float,
+    raw: float,
+    polarity: str,
+    threshold: float,
+    evidence: ComplaintEvidence,
+    asks: bool,
+    rating: int | None,
+    cues: Sequence[str],
+) -> str:
+    zh = [f"情感: {_POLARITY_ZH[polarity]} {score:.2f} (负面阈值 {threshold:g})"]
+    en = [f"sentiment: {polarity} {score:.2f} (negative below {threshold:g})"]
+    if cues:
+        zh.append(f"模型依据 {', '.join(cues)}")
+        en.append(f"model cues {', '.join(cues)}")
+    if asks:
+        zh.append("是提问, 不算负面")
+        en.append("a plain question, not negative")
+    if evidence.resolved:
+        said = ", ".join(dict.fromkeys(h.term for h in evidence.negated))
+        zh.append(f"问题已说明解决 ({said})")
+        en.append(f"the problem is said to be over ({said})")
+    if rating is not None:
+        zh.append(f"{rating} 星评分")
+        en.append(f"{rating}-star rating")
+    if evidence.live and score < threshold <= raw:
+        zh.append(f"投诉词使其偏负面 (模型 {raw:.2f})")
+        en.append(f"complaint terms pulled it down (model {raw:.2f})")
+    return f"{', '.join(zh)} / {', '.join(en)}"
+
+
+def flag_reasons(
+    *,
+    relevance: Relevance,
+    score: float,
+    raw: float,
+    polarity: str,
+    threshold: float,
+    evidence: ComplaintEvidence,
+    asks: bool,
+    rating: int | None,
+    cues: Sequence[str],
+    complaint: bool,
+) -> list[str]:
+    terms = ", ".join(evidence.terms)
+    lines = [
+        _relevance(relevance),
+        _sentiment(
+            score=score,
+            raw=raw,
+            polarity=polarity,
+            threshold=threshold,
+            evidence=evidence,
+            asks=asks,
+            rating=rating,
+            cues=cues,
+        ),
+        f"投诉证据: {terms} / complaint evidence: {terms}" if terms else "投诉证据: 无 / complaint evidence: none",
+    ]
+    if complaint:
+        lines.append("结论: 投诉 / verdict: a complaint")
+    else:
+        lacks_zh = [
+            w
+            for w, ok in (
+                ("相关", relevance.relevant),
+                ("负面", polarity == "negative"),
+                ("投诉证据", bool(evidence.live)),
+            )
+            if not ok
+        ]
+        lacks_en = [
+            w
+            for w, ok in (
+                ("relevance", relevance.relevant),
+                ("negative", polarity == "negative"),
+                ("evidence", bool(evidence.live)),
+            )
+            if not ok
+        ]
+        lines.append(
+            f"结论: 不是投诉, 缺少{'、'.join(lacks_zh)} / verdict: not a complaint, lacks {', '.join(lacks_en)}"
+        )
+    return lines
