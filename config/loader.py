@@ -63,6 +63,9 @@ def settings_from_toml(text: str, *, origin: str = "lingting.toml", base_dir: Pa
         raise ConfigError("\n".join(lines)) from None
     if base_dir is not None:
         settings.base_dir = base_dir
+        if settings.analysis.models:
+            # The analyzer only sees AnalysisSettings, so resolve against the config file here.
+            settings.analysis.models = str(settings.path(settings.analysis.models))
     return settings
 
 

@@ -97,8 +97,14 @@ def analyze_and_store(
     """Analyze and upsert one normalized post; returns (new, complaint)."""
     # A comment is judged on its own words; its thread's title would lend it the thread's complaint.
     title = post.get("title") if post.get("kind") != "comment" else None
+    thread = post.get("title") if post.get("kind") == "comment" else None  # context for relevance only
     analysis = analyzer.analyze(
-        post.get("text") or "", title=title, lang=post.get("lang"), source=post.get("source"), rating=star_rating(post)
+        post.get("text") or "",
+        title=title,
+        lang=post.get("lang"),
+        source=post.get("source"),
+        rating=star_rating(post),
+        thread_title=thread,
     )
     result = store.upsert_post(
         post,

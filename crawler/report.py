@@ -5,7 +5,7 @@ one `crawl_runs` row per source it crawled is written, with the source's health 
 (crawler/health.py), which the CLI prints as the run summary and `lingting sources` lists.
 
     requests       requests that reached the downloader (dropped and robots.txt ones do not count)
-    responses      responses received; status_codes counts them by status (304 for "unchanged")
+    responses      answers received, retried ones included; status_codes counts them by status
     not_modified   304 Not Modified answers, served from the stored body
     posts_parsed   posts the parsers returned (stored before or not)
     new_posts      posts the store did not have; flagged: new complaints among them
@@ -21,7 +21,6 @@ import logging
 import sys
 import time
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,6 +77,12 @@ def note_skipped(crawler: Any, source_name: str, reasons: list[str]) -> None:
         log.info("[%s] skipped %d broken record(s): %s", source_name, len(reasons), "; ".join(reasons[:3]))
 
 
+def note_response(crawler: Any, source_name: str, status: str) -> None:
+    """A response of the source, by status ("304" for one answered from the stored body)."""
+    count(crawler, source_name, "responses")
+    count(crawler, source_name, f"status/{status}")
+
+
 def note_blocked(crawler: Any, source_name: str, reason: str) -> None:
     """The first block of a source in this run: its reason goes into the run summary."""
     crawler.stats.set_value(f"lingting/{source_name}/blocked_reason", reason)
@@ -98,7 +103,6 @@ class CrawlReport:
             datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
         )
         self.started_at = utc_now()
-        self.status_codes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.first_request: dict[str, float] = {}
         self.last_answer: dict[str, float] = {}
         self.progress: task.LoopingCall | None = None
@@ -110,7 +114,7 @@ class CrawlReport:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
         crawler.signals.connect(ext.request_left_downloader, signal=signals.request_left_downloader)
-        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -134,11 +138,10 @@ class CrawlReport:
         if name := request.meta.get("source_name"):
             self.last_answer[name] = time.monotonic()
 
-    def response_received(self, response: Any, request: Any, spider: Any = None) -> None:
+    def response_downloaded(self, response: Any, request: Any, spider: Any = None) -> None:
+        # Every answer as the site sent it: a 429 retried later, a 304, a block page the crawl drops.
         if name := request.meta.get("source_name"):
-            count(self.crawler, name, "responses")
-            status = "304" if "not_modified" in response.flags else str(response.status)
-            self.status_codes[name][status] += 1
+            note_response(self.crawler, name, str(response.status))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.progress is not None and self.progress.running:
@@ -171,7 +174,11 @@ class CrawlReport:
             "started_at": self.started_at,
             "finished_at": finished,
             "duration_seconds": (end - start) if start is not None and end is not None else 0.0,
-            "status_codes": dict(self.status_codes.get(source.name, {})),
+            "status_codes": {
+                key.removeprefix(prefix + "status/"): int(value)
+                for key, value in stats.items()
+                if key.startswith(prefix + "status/")
+            },
             "error_samples": [
                 *stats.get(prefix + "error_samples", []),
                 *(f"record skipped / 跳过的记录: {reason}" for reason in stats.get(prefix + "skipped_samples", [])),

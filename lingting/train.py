@@ -139,7 +139,7 @@ def read_labeled_jsonl(path: Path, data: TrainingData) -> None:
             register = "review" if item.get("register") == "review" else "post"
             data.categories.append(CategoryExample(text, str(item["category"]), lang, register))
         used += 1
-    data.sources.append(_source(path, used, used, "labeled JSON Lines", "all lines"))
+    data.sources.append(_source(path, used, used, "sentiment zh and category (labeled JSON Lines)", "all lines"))
 
 
 def read_reviews(settings: Settings, data: TrainingData) -> int:

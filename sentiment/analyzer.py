@@ -116,12 +116,16 @@ class Analyzer:
         language = normalize_language(lang, norm)
         relevance = self._products.match(norm, normalize_text(thread_title, t2s) if thread_title else None)
         evidence = find_complaints(norm, lexicon)
-        asks = not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
+        # The lexicons speak of RTC/IM products: in a post about one, 卡 and 挂了 are faults and
+        # 怎么设置 asks for help; elsewhere they are as often idioms (心态崩了, 挂科) or rhetoric,
+        # so a post about no product keeps its model's score (and its author's stars).
+        about = relevance.relevant
+        asks = about and not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
         raw = model_score(norm, language, self._models)
         score = adjust_score(
             raw,
-            themes=evidence.themes,
-            resolved=evidence.resolved,
+            themes=evidence.themes if about else [],
+            resolved=about and evidence.resolved,
             asks=asks,
             rating=rating,
             negative_threshold=threshold,

@@ -32,6 +32,7 @@ def _sentiment(
     threshold: float,
     evidence: ComplaintEvidence,
     asks: bool,
+    resolved: bool,
     rating: int | None,
     cues: Sequence[str],
 ) -> str:
@@ -43,14 +44,14 @@ def _sentiment(
     if asks:
         zh.append("是提问, 不算负面")
         en.append("a plain question, not negative")
-    if evidence.resolved:
+    if resolved:
         said = ", ".join(dict.fromkeys(h.term for h in evidence.negated))
         zh.append(f"问题已说明解决 ({said})")
         en.append(f"the problem is said to be over ({said})")
     if rating is not None:
         zh.append(f"{rating} 星评分")
         en.append(f"{rating}-star rating")
-    if evidence.live and score < threshold <= raw:
+    if evidence.live and score < threshold <= raw and rating is None:
         zh.append(f"投诉词使其偏负面 (模型 {raw:.2f})")
         en.append(f"complaint terms pulled it down (model {raw:.2f})")
     return f"{', '.join(zh)} / {', '.join(en)}"
@@ -79,6 +80,7 @@ def flag_reasons(
             threshold=threshold,
             evidence=evidence,
             asks=asks,
+            resolved=relevance.relevant and evidence.resolved,
             rating=rating,
             cues=cues,
         ),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sentiment.terms import Hit, TermMatcher
 
-_TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+))')
+_TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<minus>-)?"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+))')
 _NEAR = re.compile(r"NEAR/(\d{1,3})$")
 _GAP_WORD = re.compile(r"[A-Za-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -55,6 +55,8 @@ def _tokens(query: str) -> list[tuple[str, str]]:
         elif m.group("phrase") is not None:
             if not m.group("phrase").strip():
                 raise QueryError('an empty "" phrase / 引号内为空')
+            if m.group("minus"):  # -"a phrase" excludes the phrase, as -word excludes a word
+                out.append(("op", "NOT"))
             out.append(("term", m.group("phrase").strip()))
         else:
             word = m.group("word")

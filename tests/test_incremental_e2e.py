@@ -138,6 +138,7 @@ def test_second_crawl_of_an_unchanged_site_sends_one_request_per_listing(tmp_pat
     runs = store.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 5")
     assert all(r["new_posts"] == 0 and r["health"] == "ok" and r["posts_parsed"] > 0 for r in runs), runs
     assert sum(r["not_modified"] for r in runs) >= len(requests) - 1
+    assert sum(r["status_codes"].get("304", 0) for r in runs) == sum(r["not_modified"] for r in runs)
     assert "304" in second.stdout and "ok" in second.stdout
 
     sources = lingting("sources", "-c", str(config), "--check")
@@ -221,6 +222,7 @@ def test_blocks_back_off_and_waits_are_honoured(tmp_path: Path, site: DemoSite):
     # A captcha page is a block, not "no posts": named in the summary, and the source backs off.
     weibo = runs["weibo"]
     assert weibo["health"] == "blocked" and weibo["blocked"] == 1 and weibo["errors"] == 0
+    assert weibo["status_codes"] == {"200": 1} and weibo["requests"] == 1
     assert "captcha" in weibo["health_reason"] and "Just a moment" in weibo["health_reason"]
     assert "blocked" in first.stdout and "Just a moment" in first.stdout
     assert crawl_state.backoff_of(store, "weibo") is not None
@@ -229,6 +231,7 @@ def test_blocks_back_off_and_waits_are_honoured(tmp_path: Path, site: DemoSite):
     reddit = runs["reddit"]
     assert [s for t, s in site.served if t == "/feeds/reddit.atom"] == [429, 200]
     assert reddit["health"] == "ok" and reddit["posts_parsed"] > 0 and reddit["blocked"] == 0
+    assert reddit["status_codes"] == {"429": 1, "200": 1} and reddit["requests"] == 2
 
     # The next crawl skips the blocked source until its back-off ends; `sources` says so.
     site.served.clear()

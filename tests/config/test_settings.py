@@ -81,6 +81,8 @@ def test_relative_paths_resolve_against_config_folder(tmp_path: Path):
     path.parent.mkdir()
     path.write_text(MINIMAL + 'database = "data/x.db"\n', encoding="utf-8")
     assert load_settings(path).database_path == tmp_path / "sub" / "data" / "x.db"
+    path.write_text(MINIMAL + '[analysis]\nmodels = "models"\n', encoding="utf-8")
+    assert load_settings(path).analysis.models == str(tmp_path / "sub" / "models")
 
 
 def test_missing_file_says_how_to_fix(tmp_path: Path):

@@ -100,3 +100,13 @@ def test_thread_title_is_context_for_relevance_only() -> None:
     assert in_thread.sdk_version is None and in_thread.complaint_terms == alone.complaint_terms
     praise = analyzer.analyze("works fine for me", thread_title="VoxLink SDK 4.2 crashes on startup")
     assert praise.relevant and not praise.complaint
+
+
+def test_minus_before_a_quoted_phrase_excludes_the_phrase() -> None:
+    from config.settings import Product
+    from sentiment import Analyzer
+
+    analyzer = Analyzer([Product(name="Agora", aliases=["声网"], query='(Agora NEAR/3 SDK) OR 声网 -"Agora Road"')])
+    assert analyzer.analyze("声网的 RTC 卡顿").relevant
+    assert analyzer.analyze("Agora SDK crashes").relevant
+    assert not analyzer.analyze("声网 office on Agora Road").relevant
