@@ -229,8 +229,7 @@ def main(argv: list[str] | None = None) -> int:
           f" = {rate:,.0f} posts/s end to end")  # fmt: skip
     print(f"  Scrapy alone   the same {ceiling['responses']:,} pages in {ceiling['seconds']:.1f} s"
           f" = {top:,.0f} posts/s (ceiling); end to end is {rate / top:.2f}x the ceiling")  # fmt: skip
-    print(f"  clusters       {largest['clusters']:,}, the largest {largest['n']:,} posts (the store refreshes a"
-          " cluster's every member on each insert, so its size weighs on the rate)")  # fmt: skip
+    print(f"  clusters       {largest['clusters']:,}, the largest {largest['n']:,} posts")
     print(f"  peak memory    crawl {first['peak_kb'] / 1024:,.0f} MB, Scrapy alone {ceiling['peak_kb'] / 1024:,.0f} MB"
           f" ({first['peak_kb'] / ceiling['peak_kb']:.1f}x)")  # fmt: skip
     met = "met" if len(again) <= len(listings) else "NOT met"

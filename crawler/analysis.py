@@ -6,8 +6,9 @@ the models behind the analyzer are slow to load.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import partial
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache, partial
 from typing import Any
 
 from config.settings import AnalysisSettings, Settings
@@ -48,10 +49,19 @@ def own_text(post: Mapping[str, Any]) -> str:
     return "\n".join(t for t in (title, post.get("text")) if t)
 
 
-def fingerprint(post: Mapping[str, Any]) -> Fingerprint:
+def fingerprint(post: Mapping[str, Any], *, ignore: Sequence[str] = ()) -> Fingerprint:
+    """The post's fingerprint, without the words in `ignore`: the product's own names are in every
+    post about it, so they say nothing about two posts being copies and only make short posts alike."""
     text = own_text(post)
+    if ignore:
+        text = _ignored(tuple(ignore)).sub(" ", text)
     signature = minhash(text)
     return Fingerprint(content_key(text), signature_bytes(signature), shingle_count(text), band_keys(signature))
+
+
+@cache
+def _ignored(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
 
 
 def matcher(settings: AnalysisSettings) -> MatchFn:
@@ -109,7 +119,7 @@ def analyze_and_store(
     result = store.upsert_post(
         post,
         analysis.to_dict(),
-        fingerprint(post),
+        fingerprint(post, ignore=settings.product_terms),
         triage=triage_fn(settings),
         match=matcher(settings.analysis),
         window_days=settings.analysis.cluster_window_days,

@@ -87,20 +87,24 @@ def near_duplicate_score(
     *,
     jaccard: float,
     containment: float,
-    min_shingles: int = 15,
+    min_shingles: int = 25,
+    max_size_ratio: float = 4.0,
 ) -> float:
     """How strongly two texts are copies of each other; 0.0 when they are not near-duplicates.
 
     Either the texts are alike as a whole (Jaccard >= `jaccard`), or most of the shorter one is
     inside the longer one (containment >= `containment`): a repost, a quote, or a complaint pasted
-    into a longer post. Containment is estimated from the MinHash Jaccard and the set sizes; a short
-    text needs `min_shingles` shingles before containment counts, or every short phrase would match.
+    into a longer post. Containment is estimated from the MinHash Jaccard and the set sizes, and
+    that estimate is noise when the Jaccard is small and the sizes far apart (a short review "in" a
+    long post because common trigrams are everywhere); so it needs some Jaccard, a text of
+    `min_shingles` shingles and sizes within `max_size_ratio` of each other. Clusters merge through
+    such matches, so a loose rule here would chain unrelated posts into one giant cluster.
     """
     j = similarity(a, b)
     if j >= jaccard:
         return j
-    smaller = min(size_a, size_b)
-    if smaller < min_shingles or j < 0.15:
+    smaller, larger = sorted((size_a, size_b))
+    if smaller < min_shingles or larger > max_size_ratio * smaller or j < 0.25:
         return 0.0
     shared = j * (size_a + size_b) / (1 + j)
     c = shared / smaller

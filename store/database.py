@@ -43,7 +43,10 @@ class ClusterTriage:
 
 
 TriageFn = Callable[[list[dict[str, Any]], int, int], ClusterTriage]
-"""Given a cluster's posts (analysis decoded), distinct authors and size, decide its triage."""
+"""Given a cluster's lead posts (analysis decoded), distinct authors and size, decide its triage.
+
+The lead posts are the cluster's most severe ones, complaints first, at most LEAD_POSTS of them."""
+LEAD_POSTS = 20
 
 
 @dataclass(frozen=True)
@@ -264,25 +267,35 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def _refresh_cluster(self, cluster_id: int, triage: TriageFn, window_days: int, now: str) -> None:
-        members = self.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
-        if not members:
+        # Aggregates in SQL and only the lead posts decoded: a cluster of thousands of reposts
+        # must not cost thousands of row decodes on every insert.
+        size, newest, flagged = self.conn.execute(
+            "SELECT count(*), max(coalesce(created_at, first_seen_at)), max(complaint) FROM posts WHERE cluster_id = ?",
+            (cluster_id,),
+        ).fetchone()
+        if not size:
             return
-        newest = max((m["created_at"] or m["first_seen_at"] for m in members), default=now)
-        since = _days_before(newest, window_days)
-        authors = {
-            (m["source"], m["author_id"] or m["author"])
-            for m in members
-            if (m["author_id"] or m["author"]) and (m["created_at"] or m["first_seen_at"]) >= since
-        }
-        distinct = max(len(authors), 1)
-        decision = triage(members, distinct, len(members))
-        flagged = int(any(m["complaint"] for m in members))
+        since = _days_before(newest or now, window_days)
+        distinct = self.conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT source, coalesce(author_id, author) FROM posts"
+            " WHERE cluster_id = ? AND coalesce(author_id, author) IS NOT NULL"
+            " AND coalesce(created_at, first_seen_at) >= ?)",
+            (cluster_id, since),
+        ).fetchone()[0]
+        distinct = max(int(distinct), 1)
+        members = self.query(
+            "SELECT * FROM posts WHERE cluster_id = ? ORDER BY complaint DESC, coalesce(priority, 'P3'), id LIMIT ?",
+            (cluster_id, LEAD_POSTS),
+        )
+        size = int(size)
+        flagged = int(flagged or 0)
+        decision = triage(members, distinct, size)
         self.conn.execute(
             "UPDATE clusters SET size = ?, distinct_authors = ?, flagged = ?, priority = ?, impact = ?, urgency = ?,"
             " category = ?, reasons = ?, last_seen_at = ?,"
             " flagged_at = CASE WHEN ? AND flagged_at IS NULL THEN ? ELSE flagged_at END WHERE id = ?",
             (
-                len(members), distinct, flagged, decision.priority, decision.impact, decision.urgency,
+                size, distinct, flagged, decision.priority, decision.impact, decision.urgency,
                 decision.category, json.dumps(decision.reasons, ensure_ascii=False), now, flagged, now, cluster_id,
             ),
         )  # fmt: skip

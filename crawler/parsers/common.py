@@ -180,6 +180,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
+def html_selector(html: str) -> Selector:
+    """A parsel selector over a whole page; control characters, which lxml refuses, removed."""
+    return Selector(text=_CONTROL.sub("", html), type="html")
+
+
 def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment: scripts and styles dropped, entities decoded,
     block elements and <br> on their own lines, runs of whitespace collapsed."""

@@ -65,7 +65,7 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> RedditResult:
         raise shape_error("Reddit", data)
     listing = data["data"]
     things, more = _flatten(listing["children"])
-    kinds = {thing.get("kind") for thing in things if isinstance(thing, dict)}
+    kinds = {thing.get("kind") for thing in things if isinstance(thing, dict) and isinstance(thing.get("kind"), str)}
     kind = "reddit/comments" if "t1" in kinds and "t3" not in kinds else "reddit/posts"
     collector = PostCollector()
     collector.collect(things, lambda thing: _thing(thing, site, None))

@@ -34,6 +34,7 @@ from crawler.parsers.common import (
     PostCollector,
     RecordError,
     check_not_empty,
+    html_selector,
     html_to_text,
     iso_now,
     looks_like_xml,
@@ -85,7 +86,7 @@ def parse(body: bytes, url: str, fetched_at: datetime) -> ParseResult:
     check_not_empty(body)
     text = decode_html(body)
     context = _context(url, fetched_at)
-    selector = Selector(text=text, type="html")
+    selector = html_selector(text)
     title = " ".join(selector.css("title::text").getall()).strip()
     if any(word in title for word in _CHALLENGES):
         raise ParseError(

@@ -167,3 +167,15 @@ def test_json_cut_inside_a_multibyte_character_is_truncated_not_foreign() -> Non
     cut = body[: body.index("失".encode()) + 1]
     with pytest.raises(ParseError, match="truncated"):
         parse("v2ex", cut)
+
+
+def test_fuzz_findings_stay_fixed(shared) -> None:
+    """Two crashes the fuzzer found: a list where Reddit has a kind string; a control character in a tag."""
+    import json
+
+    from crawler.parsers import parse
+
+    listing = {"kind": "Listing", "data": {"children": [{"kind": ["t3"], "data": {}}]}}
+    assert len(parse("reddit", json.dumps(listing).encode()).skipped) == 1
+    page = (shared / "fixtures" / "tieba" / "search_keyword_notes.html").read_bytes().replace(b"<a ", b"<a \x01", 1)
+    assert parse("tieba", page).posts
