@@ -2,6 +2,9 @@
 
 Every review is about the product (it is a review of the product's app), so all of them are kept;
 whether one names the product in its words is for the analysis to see.
+
+Incremental: each storefront's review list is a listing ("app:<id>:<country>"), newest first, so a
+re-crawl stops at the first page that reaches the last complete pass. Reviews have no replies.
 """
 
 from __future__ import annotations
@@ -20,22 +23,25 @@ class AppStoreSpider(ListeningSpider):
     source_type = "appstore"
     platform = "appstore"
 
-    def _page(self, source: AppStoreSource, country: str, page: int) -> scrapy.Request:
+    def _page(self, source: AppStoreSource, country: str, page: int, *, query: str | None = None) -> scrapy.Request:
         base = source.base_url.rstrip("/")
         url = f"{base}/{country}/rss/customerreviews/page={page}/id={source.app_id}/sortby=mostrecent/{source.format}"
-        return self.request(url, source, country=country, page=page)
+        return self.request(url, source, query=query, country=country, page=page)
 
     def requests_for(self, source: AppStoreSource) -> Iterator[scrapy.Request]:
         for country in source.countries:
-            yield self._page(source, country, 1)
+            yield self._page(source, country, 1, query=f"app:{source.app_id}:{country}")
 
     def parse(self, response: Any, **kwargs: Any) -> Iterator[Any]:
         result = self.posts_from(response)
         if result is None:
             return
         yield from result.posts
-        source = self.settings_model.source(response.meta["source_name"])
+        source = self.source_of(response)
         assert isinstance(source, AppStoreSource)
         page = response.meta["page"]
+        nxt = None
         if result.has_more and page < source.max_pages:
-            yield self._page(source, response.meta["country"], page + 1)
+            nxt = self._page(source, response.meta["country"], page + 1)
+        # Older feeds carry no review dates: then a page whose reviews are all stored ends the pass.
+        yield from self.paginate(response, result.posts, nxt)

@@ -4,6 +4,10 @@ the product.
 A token makes the limits bearable (search: 30 requests a minute instead of 10; the rest: 5,000 an
 hour instead of 60). It is read from the environment variable the source's `token_env` names, sent
 as the Authorization header of requests to the source's own API host only, and never logged.
+
+Incremental: each search term is a listing ("search:<term>"), sorted by creation, newest first, so a
+re-crawl stops at the first page that reaches the last complete pass; an issue's comments are
+fetched again only when its comment count grew since the last visit.
 """
 
 from __future__ import annotations
@@ -42,33 +46,39 @@ class GitHubSpider(ListeningSpider):
             request.headers["Authorization"] = f"Bearer {token.strip()}"
         return request
 
-    def _search(self, source: GitHubSource, query: str, page: int) -> scrapy.Request:
-        q = f'"{query}" {source.qualifiers}'.strip()
+    def _search(self, source: GitHubSource, term: str, page: int, *, query: str | None = None) -> scrapy.Request:
+        q = f'"{term}" {source.qualifiers}'.strip()
         params = urlencode({"q": q, "sort": "created", "order": "desc", "per_page": PAGE_SIZE, "page": page})
-        return self._api(source, f"/search/issues?{params}", search=query, page=page)
+        return self._api(source, f"/search/issues?{params}", query=query, search=term, page=page)
 
     def requests_for(self, source: GitHubSource) -> Iterator[scrapy.Request]:
         self.issues_opened[source.name] = set()
-        for query in self.queries(source):
-            yield self._search(source, query, 1)
+        for term in self.queries(source):
+            yield self._search(source, term, 1, query=f"search:{term}")
 
     def parse(self, response: Any, **kwargs: Any) -> Iterator[Any]:
         result = self.posts_from(response)
         if result is None:
             return
         yield from result.posts
-        source = self.settings_model.source(response.meta["source_name"])
+        thread = response.meta.get("thread")
+        if thread is not None:  # the comments of an issue, fetched in one request
+            yield self.thread_visited(response, thread, result.posts, replies=response.meta.get("replies"))
+            return
+        source = self.source_of(response)
         assert isinstance(source, GitHubSource)
         if result.kind != "github/search":
             return
         if source.comments:
-            yield from self._comments(source, result)
+            yield from self._comments(response, source, result)
         page = response.meta["page"]
+        nxt = None
         if result.has_more and page < source.max_pages:
-            yield self._search(source, response.meta["search"], page + 1)
+            nxt = self._search(source, response.meta["search"], page + 1)
+        yield from self.paginate(response, result.posts, nxt)
 
-    def _comments(self, source: GitHubSource, result: ParseResult) -> Iterator[scrapy.Request]:
-        """One request per issue, so only for issues that name the product and have comments."""
+    def _comments(self, response: Any, source: GitHubSource, result: ParseResult) -> Iterator[scrapy.Request]:
+        """One request per issue, so only for issues that name the product and have comments new to us."""
         opened = self.issues_opened.setdefault(source.name, set())
         for post in result.posts:
             key = post.source_post_id  # "owner/repo#number"
@@ -77,5 +87,8 @@ class GitHubSpider(ListeningSpider):
                 continue
             if len(opened) >= source.max_issues or not self.mentions_product(post):
                 continue
+            if not self.thread_needs_visit(response, key, post.replies):
+                continue
             opened.add(key)
-            yield self._api(source, f"/repos/{repo}/issues/{number}/comments?per_page=100")
+            url = f"/repos/{repo}/issues/{number}/comments?per_page=100"
+            yield self._api(source, url, thread=key, replies=post.replies)
