@@ -9,7 +9,7 @@ on each crawl: a 304 Not Modified hands back the stored body, which is parsed as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from store import Store
 from store.crawl_state import (
@@ -20,6 +20,8 @@ from store.crawl_state import (
     commit_listing,
     commit_thread,
     listing_mark,
+    set_source_value,
+    source_value,
     stored_keys,
     thread_state,
 )
@@ -76,6 +78,17 @@ class CrawlState:
         if self.store is None or not self.incremental or not keys:
             return set()
         return stored_keys(self.store, keys)
+
+    def kept(self, source_name: str, key: str, *, max_age_seconds: float) -> str | None:
+        """A value the spider kept for this source in an earlier run, if recent enough."""
+        if self.store is None or not self.incremental:
+            return None
+        newer_than = (datetime.now(UTC) - timedelta(seconds=max_age_seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return source_value(self.store, source_name, key, newer_than=newer_than)
+
+    def keep(self, source_name: str, key: str, value: str) -> None:
+        if self.store is not None:
+            set_source_value(self.store, source_name, key, value)
 
     def backoff(self, source_name: str) -> Backoff | None:
         return backoff_of(self.store, source_name) if self.store is not None else None

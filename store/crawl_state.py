@@ -137,6 +137,27 @@ def _all_stored(store: Store, covered: Iterable[PostKey]) -> bool:
     return len(stored_keys(store, wanted)) == len(wanted)
 
 
+# -- per-source values ----------------------------------------------------------------------------
+
+
+def source_value(store: Store, source_name: str, key: str, *, newer_than: str) -> str | None:
+    """A value the source's spider kept, if it was written after `newer_than` (ISO UTC)."""
+    row = store.conn.execute(
+        "SELECT value FROM source_values WHERE source_name = ? AND key = ? AND updated_at > ?",
+        (source_name, key, newer_than),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def set_source_value(store: Store, source_name: str, key: str, value: str) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO source_values (source_name, key, value, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (source_name, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (source_name, key, value, utc_now()),
+        )
+
+
 # -- listings -------------------------------------------------------------------------------------
 
 

@@ -179,4 +179,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX alert_messages_bot ON alert_messages (bot, sent_at);
     CREATE INDEX outbox_intake_sink ON outbox (intake_id, sink, revision)
     """,
+    # small values a spider keeps between runs per source (Bilibili's public signing keys)
+    """
+    CREATE TABLE source_values (
+        source_name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source_name, key)
+    )
+    """,
 ]

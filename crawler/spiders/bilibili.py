@@ -8,6 +8,7 @@ and a root comment with more sub-replies than it shows gets `/x/v2/reply/reply?t
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -23,6 +24,9 @@ from crawler.parsers.common import opt_int
 from crawler.report import note_error
 from crawler.spiders.base import describe_failure
 from crawler.spiders.guarded import GuardedSpider
+
+KEYS_MAX_AGE = 30 * 60
+"""Seconds a fetched pair of wbi keys is reused by later crawls."""
 
 
 class BilibiliSpider(GuardedSpider):
@@ -45,6 +49,14 @@ class BilibiliSpider(GuardedSpider):
 
     def requests_for(self, source: BilibiliSource) -> Iterator[scrapy.Request]:
         self.videos_opened[source.name] = 0
+        # The keys rotate about daily; a re-crawl within KEYS_MAX_AGE reuses them instead of
+        # asking again (one request per listing is the target of an unchanged re-crawl).
+        kept = self.state.kept(source.name, "wbi_keys", max_age_seconds=KEYS_MAX_AGE)
+        if kept:
+            keys = WbiKeys(**json.loads(kept))
+            for term in self.queries(source):
+                yield self._search(source, keys, term, 1, query=f"search:{term}")
+            return
         url = f"{self._api(source)}/x/web-interface/nav"
         request = self.site_request(url, source, callback=self.parse_nav, errback=self._nav_failed)
         # To a visitor the nav answer says "not logged in" (code -101) while it hands out the keys;
@@ -66,6 +78,7 @@ class BilibiliSpider(GuardedSpider):
         except ParseError as exc:
             note_error(self.crawler, source.name, f"{response.url}: {exc}", parse=True)
             return
+        self.state.keep(source.name, "wbi_keys", json.dumps({"img_key": keys.img_key, "sub_key": keys.sub_key}))
         for term in self.queries(source):
             yield self._search(source, keys, term, 1, query=f"search:{term}")
 

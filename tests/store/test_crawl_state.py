@@ -109,3 +109,17 @@ def test_runs_keep_health_and_history(store: Store):
     assert ever_yielded(store, "hn", before_run="r2") and not ever_yielded(store, "hn", before_run="r1")
     with pytest.raises(ValueError, match="health must be one of"):
         record_run(store, run("r3", "2026-11-26T00:00:00Z", health="fine"))
+
+
+def test_source_values_are_kept_and_expire(tmp_path) -> None:
+    from store import Store
+    from store.crawl_state import set_source_value, source_value
+
+    store = Store(tmp_path / "l.db")
+    set_source_value(store, "bili", "wbi_keys", '{"img_key": "a", "sub_key": "b"}')
+    set_source_value(store, "bili", "wbi_keys", '{"img_key": "c", "sub_key": "d"}')
+    assert (
+        source_value(store, "bili", "wbi_keys", newer_than="2000-01-01T00:00:00Z") == '{"img_key": "c", "sub_key": "d"}'
+    )
+    assert source_value(store, "bili", "wbi_keys", newer_than="2999-01-01T00:00:00Z") is None
+    assert source_value(store, "other", "wbi_keys", newer_than="2000-01-01T00:00:00Z") is None
