@@ -180,6 +180,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
+def nested_person(record: dict[str, Any], key: str, name: str, ident: str) -> tuple[str | None, str | None]:
+    """(name, id) of the person object under `key` ("member", "user", "owner"), if it is one."""
+    person = record.get(key)
+    if not isinstance(person, dict):
+        return None, None
+    return opt_str(person.get(name)), opt_str(person.get(ident))
+
+
+def body_text(record: dict[str, Any], *fields: tuple[str, str]) -> str:
+    """Text of the first non-blank field; each field is (key, "plain" | "html")."""
+    for key, kind in fields:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return plain_text(value) if kind == "plain" else html_to_text(value)
+    return ""
+
+
 def html_selector(html: str) -> Selector:
     """A parsel selector over a whole page; control characters, which lxml refuses, removed."""
     return Selector(text=_CONTROL.sub("", html), type="html")

@@ -23,13 +23,13 @@ from crawler.parsers.common import (
     ParseResult,
     PostCollector,
     RecordError,
-    html_to_text,
+    body_text,
     iso_now,
     iso_utc,
     load_json,
+    nested_person,
     opt_int,
     opt_str,
-    plain_text,
     require_id,
     shape_error,
 )
@@ -114,21 +114,11 @@ def _issue_place(item: dict[str, Any], url: str) -> _Where:
 
 
 def _user(item: dict[str, Any]) -> tuple[str | None, str | None]:
-    user = item.get("user")
-    if not isinstance(user, dict):
-        return None, None
-    return opt_str(user.get("login")), opt_str(user.get("id"))
+    return nested_person(item, "user", "login", "id")
 
 
 def _text(item: dict[str, Any]) -> str:
-    text = item.get("body_text")
-    if isinstance(text, str) and text.strip():
-        return plain_text(text)
-    rendered = item.get("body_html")
-    if isinstance(rendered, str) and rendered.strip():
-        return html_to_text(rendered)
-    body = item.get("body")
-    return plain_text(body) if isinstance(body, str) else ""
+    return body_text(item, ("body_text", "plain"), ("body_html", "html"), ("body", "plain"))
 
 
 def _reactions(item: dict[str, Any]) -> int | None:

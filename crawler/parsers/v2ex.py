@@ -17,13 +17,13 @@ from crawler.parsers.common import (
     PostCollector,
     RecordError,
     base_url,
-    html_to_text,
+    body_text,
     iso_now,
     iso_utc,
     load_json,
+    nested_person,
     opt_int,
     opt_str,
-    plain_text,
     require_id,
     shape_error,
 )
@@ -76,18 +76,11 @@ def _parse_data(data: Any, context: _Context) -> ParseResult:
 
 
 def _member(record: dict[str, Any]) -> tuple[str | None, str | None]:
-    member = record.get("member")
-    if not isinstance(member, dict):
-        return None, None
-    return opt_str(member.get("username")), opt_str(member.get("id"))
+    return nested_person(record, "member", "username", "id")
 
 
 def _text(record: dict[str, Any]) -> str:
-    content = record.get("content")
-    if isinstance(content, str) and content.strip():
-        return plain_text(content)
-    rendered = record.get("content_rendered")
-    return html_to_text(rendered) if isinstance(rendered, str) else ""
+    return body_text(record, ("content", "plain"), ("content_rendered", "html"))
 
 
 def _topic(record: dict[str, Any], context: _Context) -> PostItem:
