@@ -1,10 +1,11 @@
 """Baidu Tieba: keyword search, the threads it finds, and the 楼中楼 replies under their floors.
 
-A search hit is only an excerpt: when its thread is opened (up to `max_threads` a run), the hit is
-held back and the thread page's floor, with the whole text, stands for it; it is stored as it is
-only when the page does not show it or cannot be fetched. A hit that is a reply ("回复：") opens the
-page holding that floor (`/p/{tid}?pid={pid}`). Floors about the product with 楼中楼 replies get
-them from `/p/comment?tid=&pid=&pn=`; floors are visited again when their reply count grew.
+A search hit is only an excerpt. It is stored at once (so the listing's checkpoint covers the whole
+page and a re-crawl stops at the first page it has seen), and when its thread is opened (up to
+`max_threads` a run) the thread page's floor, with the whole text, replaces it under the same key.
+A hit that is a reply ("回复：") opens the page holding that floor (`/p/{tid}?pid={pid}`). Floors
+about the product with 楼中楼 replies get them from `/p/comment?tid=&pid=&pn=`; floors are visited
+again when their reply count grew.
 """
 
 from __future__ import annotations
@@ -91,34 +92,31 @@ class TiebaSpider(GuardedSpider):
         return self.site_request(url, source, errback=self._thread_failed, pending=posts, **meta)
 
     def _search_page(self, response: Any, result: ParseResult, source: TiebaSource) -> Iterator[Any]:
-        ready: list[PostItem] = []
+        # Every hit is stored at once, so the listing's checkpoint covers the whole page; a thread
+        # opened below brings the full floor, which replaces the hit's cut text under the same key.
+        yield from result.posts
         # The hits of one thread on this page travel together, with one request for the thread.
         hits: dict[str, list[PostItem]] = {}
         for post in result.posts:
             tid = post.thread_id or ""
             if tid in hits:
                 hits[tid].append(post)
-            elif tid in self.tids_opened or not self.mentions_product(post) or self._known_reply(post):
-                ready.append(post)
-            else:
+            elif tid not in self.tids_opened and self.mentions_product(post) and not self._known_reply(post):
                 hits[tid] = [post]
         for tid, posts in hits.items():
             opening = next((p for p in posts if p.kind == "post"), None)
             if self.threads_opened.get(source.name, 0) >= source.max_threads:
-                ready.extend(posts)
-            elif opening is not None and self.thread_needs_visit(response, tid, None):
+                continue
+            if opening is not None and self.thread_needs_visit(response, tid, None):
                 yield self._thread_request(source, f"{self._base(source)}/p/{tid}", posts, page=1, thread=tid)
             elif opening is None:
                 # A reply found by the search: the page that holds it (the others come with it or after).
                 pid = posts[0].source_post_id.removeprefix("p")
                 yield self._thread_request(source, f"{self._base(source)}/p/{tid}?pid={pid}", posts)
-            else:
-                ready.extend(posts)  # visited before and nothing says it grew
-        yield from ready
         page = response.meta.get("page", 1)
         more = result.has_more and page < source.max_pages
         nxt = self._search(source, response.meta["term"], page + 1) if more else None
-        yield from self.paginate(response, ready, nxt)
+        yield from self.paginate(response, result.posts, nxt)
 
     def _thread_page(self, response: Any, result: ParseResult, source: TiebaSource) -> Iterator[Any]:
         base = self._base(source)

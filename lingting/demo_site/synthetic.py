@@ -1,8 +1,9 @@
 """Many synthetic demo posts, for benchmarks: the demo site scaled to thousands of posts.
 
 `synthetic_content(base, posts)` keeps the base content's nodes, categories and feed names and
-replaces its threads with `posts` posts (threads and replies together) over all five sources,
-written from templates of what developers say about an RTC / IM SDK: a subject, a problem with
+replaces its content with `posts` posts (threads and replies together) spread over every source
+kind the demo crawls (the newer ones, Reddit comments to Weibo API and Bilibili, are built by
+synthetic_sites.py), written from templates of what developers say about an RTC / IM SDK: a subject, a problem with
 its numbers (versions, error codes, devices), context and a question, in Chinese on V2EX and
 Weibo, in English on Hacker News and Reddit, both on Discourse. Every post names the product,
 as the posts a listening crawl keeps do. The same arguments always give the same content.
@@ -16,15 +17,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
+from lingting.demo_site.chinese_content import load_chinese_content
 from lingting.demo_site.content import Content, Reply, Thread
+from lingting.demo_site.synthetic_sites import ScaledContent, synthetic_chinese, synthetic_western
+from lingting.demo_site.western_content import load_western
 
 SPAN_MINUTES = 6 * 24 * 60  # inside Hacker News' default 7-day window
 # source -> (share of all posts, replies per thread)
-PLAN = {"v2ex": (0.28, 4), "discourse": (0.28, 7), "hackernews": (0.28, 4), "weibo": (0.08, 0), "reddit": (0.08, 0)}
+# The newer kinds take the rest (synthetic_sites.NEWER_PLAN): the shares of both plans add up to 1.
+PLAN = {"v2ex": (0.18, 4), "discourse": (0.18, 7), "hackernews": (0.15, 4), "weibo": (0.04, 0), "reddit": (0.04, 0)}
 FIRST_ID = {"v2ex": 1_300_001, "discourse": 2001, "hackernews": 47_000_001}
 
 ZH = {
@@ -263,12 +268,16 @@ def _threads(
     return tuple(threads)
 
 
-def synthetic_content(base: Content, posts: int, texts: Mapping[str, Sequence[str]] | None = None) -> Content:
-    """`base` with its threads replaced by `posts` synthetic posts (at least one thread per source)."""
+def synthetic_content(base: Content, posts: int, texts: Mapping[str, Sequence[str]] | None = None) -> ScaledContent:
+    """`base` with its threads replaced by `posts` synthetic posts over every source kind (at least one
+    thread each), the newer kinds' content (synthetic_sites.py) in place of their demo files."""
     rng = random.Random(f"lingting-synthetic/{posts}/{base.anchor.isoformat()}")
     writer = Writer(rng, texts)
     threads = {}
     for source, (share, replies) in PLAN.items():
         count = max(1, round(posts * share / (replies + 1)))
         threads[source] = _threads(rng, writer, base, source, count, replies)
-    return replace(base, threads=threads)
+    western = synthetic_western(rng, writer, load_western(base.anchor), threads["reddit"], posts)
+    chinese = synthetic_chinese(rng, writer, load_chinese_content(base.anchor), posts)
+    kept = {field.name: getattr(base, field.name) for field in fields(base) if field.name != "threads"}
+    return ScaledContent(**kept, threads=threads, western=western, chinese=chinese)

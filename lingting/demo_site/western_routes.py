@@ -19,6 +19,7 @@ from lingting.demo_site.reddit import NOT_FOUND as REDDIT_NOT_FOUND
 from lingting.demo_site.reddit import RedditSite
 from lingting.demo_site.responses import Response, json_response
 from lingting.demo_site.stackexchange import StackExchangeSite
+from lingting.demo_site.synthetic_sites import ScaledContent
 from lingting.demo_site.western_content import load_western
 
 REDDIT_SEARCH = re.compile(r"^/reddit(?:/r/([A-Za-z0-9_]+))?/search\.json$")
@@ -29,7 +30,8 @@ PREFIXES = ("/reddit/", "/se/", "/github/", "/appstore/")
 
 class WesternSites:
     def __init__(self, content: Content) -> None:
-        western = load_western(content.anchor)
+        scaled = content.western if isinstance(content, ScaledContent) else None  # a benchmark's many posts
+        western = scaled or load_western(content.anchor)
         self.reddit = RedditSite(content, western)
         self.stackexchange = StackExchangeSite(western)
         self.github = GitHubSite(western)

@@ -140,16 +140,20 @@ def test_weibo_long_post_survives_a_failed_extend(config: Path, monkeypatch: pyt
     assert spider.crawler.stats.get_value("lingting/wb/errors") == 1
 
 
-def test_tieba_holds_search_hits_back_for_their_thread(config: Path) -> None:
+def test_tieba_stores_hits_at_once_and_the_thread_floor_replaces_them(config: Path) -> None:
     spider = spider_for(TiebaSpider, config)
     out = list(_run(spider, list(spider.requests_for(spider.selected_sources[0]))))
     posts = [p for p in out if isinstance(p, PostItem)]
-    ids = [p.source_post_id for p in posts]
-    assert len(ids) == len(set(ids))
-    from_pages = {p.thread_id for p in posts if "page" in p.raw}  # floors of a thread page
-    from_search = {p.thread_id for p in posts if "forum" in p.raw}  # search hits stored as they were
-    # max_threads = 3: three threads were opened, their floors stand for their hits; the fourth's hits stay.
-    assert len(from_pages) == 3 and len(from_search) == 1 and not from_pages & from_search
+    hits = [p for p in posts if "forum" in p.raw]  # search hits, stored as they were found
+    floors = [p for p in posts if "page" in p.raw]  # floors of an opened thread page
+    from_pages = {p.thread_id for p in floors}
+    # max_threads = 3: three threads were opened; the fourth thread's hits stay as they are.
+    assert len(from_pages) == 3 and from_pages < {p.thread_id for p in hits}
+    # An opened thread's opening post comes first as a hit, then as the full floor under the same key.
+    position = {id(p): n for n, p in enumerate(posts)}
+    for hit in (h for h in hits if h.thread_id in from_pages and h.kind == "post"):
+        floor = next(f for f in floors if f.source_post_id == hit.source_post_id)
+        assert position[id(hit)] < position[id(floor)] and len(floor.text) >= len(hit.text)
     lzl = [p for p in posts if p.parent_id and p.parent_id.startswith("p")]
     assert lzl and all(p.kind == "comment" and p.thread_id in from_pages for p in lzl)
 

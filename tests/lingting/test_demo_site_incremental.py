@@ -14,6 +14,7 @@ from lingting.demo_site import DemoSite
 from lingting.demo_site.content import load_content
 from lingting.demo_site.server import Scripted
 from lingting.demo_site.synthetic import synthetic_content
+from lingting.demo_site.synthetic_sites import served_posts
 from tests.lingting.demo_site_support import ANCHOR
 
 
@@ -77,8 +78,8 @@ def test_scripted_answers_come_first_then_the_site_again(site: DemoSite) -> None
 def test_synthetic_content_scales_keeps_order_and_names_the_product() -> None:
     base = load_content(ANCHOR)
     content = synthetic_content(base, 3000)
-    counts = {source: len(ts) + sum(len(t.replies) for t in ts) for source, ts in content.threads.items()}
-    assert set(counts) == set(base.threads) and 2900 <= sum(counts.values()) <= 3100
+    counts = served_posts(content)  # the five original kinds' threads and the newer kinds' posts
+    assert set(base.threads) < set(counts) and all(counts.values()) and 2900 <= sum(counts.values()) <= 3100
     for threads in content.threads.values():
         assert [t.created for t in threads] == sorted(t.created for t in threads)
         assert len({t.id for t in threads}) == len(threads)
@@ -97,5 +98,8 @@ def test_a_scaled_site_serves_its_posts() -> None:
     with DemoSite(anchor=ANCHOR, scale=1000) as site:
         topics = json.loads(get(site, "/api/topics/latest.json")[2])
         hits = json.loads(get(site, "/hn/api/v1/search_by_date?query=VoxLink&hitsPerPage=1000")[2])
-    assert len(topics) == len(site.content.threads["v2ex"]) > 40
+        issues = json.loads(get(site, "/github/search/issues?q=VoxLink")[2])
+    assert len(topics) == len(site.content.threads["v2ex"]) > 30
+    # The newer kinds serve their synthetic posts too, not the small demo files.
+    assert issues["total_count"] * 6 == served_posts(site.content)["github"] > 60
     assert hits["nbHits"] == sum(1 + len(t.replies) for t in site.content.threads["hackernews"])
