@@ -12,6 +12,7 @@ A broken record inside a readable body never raises: it is left out and its reas
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from crawler.parsers import (
@@ -29,10 +30,23 @@ from crawler.parsers import (
 )
 from crawler.parsers.common import ParseError, ParseResult
 
-SOURCES = (
-    "v2ex", "discourse", "hackernews", "rss", "reddit", "stackexchange", "github", "appstore",
-    "weibo", "tieba", "bilibili",
-)  # fmt: skip
+ParserFn = Callable[[bytes, str, datetime], ParseResult]
+
+# Feeds are the one source that also needs the platform they stand for; see parse().
+_PARSERS: dict[str, ParserFn] = {
+    "v2ex": v2ex.parse,
+    "discourse": discourse.parse,
+    "hackernews": hackernews.parse,
+    "rss": feed.parse,
+    "reddit": reddit.parse,
+    "stackexchange": stackexchange.parse,
+    "github": github.parse,
+    "appstore": appstore.parse,
+    "weibo": weibo.parse,
+    "tieba": tieba.parse,
+    "bilibili": bilibili.parse,
+}
+SOURCES = tuple(_PARSERS)
 
 __all__ = ["SOURCES", "ParseError", "ParseResult", "parse"]
 
@@ -51,26 +65,9 @@ def parse(
     "appstore", ...) and only matters for source "rss".
     """
     moment = fetched_at or datetime.now(UTC)
-    if source == "v2ex":
-        return v2ex.parse(body, url, moment)
-    if source == "discourse":
-        return discourse.parse(body, url, moment)
-    if source == "hackernews":
-        return hackernews.parse(body, url, moment)
     if source == "rss":
         return feed.parse(body, url, moment, platform=platform or feed.DEFAULT_PLATFORM)
-    if source == "reddit":
-        return reddit.parse(body, url, moment)
-    if source == "stackexchange":
-        return stackexchange.parse(body, url, moment)
-    if source == "github":
-        return github.parse(body, url, moment)
-    if source == "appstore":
-        return appstore.parse(body, url, moment)
-    if source == "weibo":
-        return weibo.parse(body, url, moment)
-    if source == "tieba":
-        return tieba.parse(body, url, moment)
-    if source == "bilibili":
-        return bilibili.parse(body, url, moment)
-    raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    parser = _PARSERS.get(source)
+    if parser is None:
+        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    return parser(body, url, moment)
