@@ -5,7 +5,8 @@ and the majority class, all measured in this run.
 
 Sentiment (negative class: precision, recall, F1, ROC AUC) on the held-back 20 % of
 weibo2018_train (every 5th row by mid) and of waimai_10k (every 5th review), which training never
-saw (sentiment/corpora.py):
+saw (sentiment/corpora.py). Weibo posts are analyzed as posts, waimai reviews as reviews (the
+register that picks the sentiment expert, as an app-store source or a star rating does in a crawl):
 - lingting: the full analysis (`Analyzer.analyze`): polarity "negative" is the prediction, the
   sentiment score ranks for AUC. No text of these sets names a product, and the lexicon
   corrections (complaint terms push negative, plain questions and problems said to be over lift to
@@ -98,14 +99,14 @@ def _retrained_bayes(train: Sequence[tuple[str, int]]) -> Callable[[str], float]
     return score
 
 
-def _corrected(text: str) -> float:
+def _corrected(text: str, register: str) -> float:
     """The score with the lexicon corrections (complaint terms, plain questions, problems said to be
     over) applied as if the post named the product; the analysis applies them to such posts only."""
     models, lexicon = load_models(), load_lexicon()
     norm = normalize_text(text, models.t2s)
     evidence = find_complaints(norm, lexicon)
     asks = not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
-    raw = model_score(norm, normalize_language(None, norm), models)
+    raw = model_score(norm, normalize_language(None, norm), models, register)
     return adjust_score(
         raw,
         themes=evidence.themes,
@@ -117,9 +118,13 @@ def _corrected(text: str) -> float:
 
 
 def sentiment_rows(
-    name: str, train: Sequence[tuple[str, int]], held: Sequence[tuple[str, int]], stock: Callable[[str], float]
+    name: str,
+    train: Sequence[tuple[str, int]],
+    held: Sequence[tuple[str, int]],
+    stock: Callable[[str], float],
+    register: str,
 ) -> list[tuple[str, BinaryFigures, float]]:
-    """(system, figures, seconds) on one held-back set."""
+    """(system, figures, seconds) on one held-back set, its texts analyzed in `register`."""
     models = load_models()
     settings = AnalysisSettings()
     analyzer = Analyzer([], settings)
@@ -127,14 +132,14 @@ def sentiment_rows(
     rows: list[tuple[str, BinaryFigures, float]] = []
 
     start = time.perf_counter()
-    results = [analyzer.analyze(t) for t, _ in held]
+    results = [analyzer.analyze(t, register=register) for t, _ in held]
     negative = [0.0 if r.polarity == "negative" else 1.0 for r in results]
     full = negative_figures(labels, negative, 0.5)
     auc = roc_auc(labels, [r.sentiment for r in results])
     rows.append(("lingting (full analysis)", _with_auc(full, auc), time.perf_counter() - start))
 
     start = time.perf_counter()
-    corrected = [_corrected(t) for t, _ in held]
+    corrected = [_corrected(t, register) for t, _ in held]
     rows.append(
         (
             "  lexicon corrections on all",
@@ -144,11 +149,11 @@ def sentiment_rows(
     )
 
     start = time.perf_counter()
-    probs = [models.sentiment_zh.probability(normalize_text(t, models.t2s)) for t, _ in held]
+    probs = models.sentiment_zh.probabilities([normalize_text(t, models.t2s) for t, _ in held], register)
     rows.append(
         (
             "lingting model alone",
-            negative_figures(labels, probs, models.sentiment_zh.negative_below),
+            negative_figures(labels, probs, models.sentiment_zh.expert(register).negative_below),
             time.perf_counter() - start,
         )
     )
@@ -260,11 +265,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     waimai_train, waimai_held = corpora.waimai_split(
         corpora.waimai((args.data / "waimai_10k.csv").read_text("utf-8-sig"))
     )
-    for name, train, held in (
-        ("weibo2018 held back", weibo_train, weibo_held),
-        ("waimai_10k held back", waimai_train, waimai_held),
+    for name, train, held, register in (
+        ("weibo2018 held back", weibo_train, weibo_held, "post"),
+        ("waimai_10k held back", waimai_train, waimai_held, "review"),
     ):
-        rows = sentiment_rows(name, train, held, stock)
+        rows = sentiment_rows(name, train, held, stock, register)
         print_sentiment(rows)
         out["sentiment"][name] = {system: f.as_dict() for system, f, _ in rows}
     reviews = corpora.clap((args.data / "clap_rq1.csv").read_text("utf-8"))

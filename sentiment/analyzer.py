@@ -20,13 +20,14 @@ from sentiment.followup import attribute, extract_details, missing_info
 from sentiment.language import normalize_language
 from sentiment.lexicon import load_lexicon
 from sentiment.models import load_models
-from sentiment.polarity import adjust_score, model_name, model_score, polarity_of
+from sentiment.polarity import adjust_score, model_name, model_score, model_scores, polarity_of
 from sentiment.priority import PriorityRules
 from sentiment.relevance import ProductMatcher
 from sentiment.textnorm import normalize_text
 
 REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
 """Sources whose posts are app-store reviews (also recognised by a star rating)."""
+REGISTERS = ("post", "review")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,17 @@ def _rating(value: object) -> int | None:
     return int(number) if number == int(number) and 1 <= number <= 5 else None
 
 
+@dataclass(frozen=True)
+class _Post:
+    """A post as the analysis reads it: normalized text (title first), language, register
+    ("post" or "review") and star rating."""
+
+    text: str
+    lang: str
+    register: str
+    rating: int | None
+
+
 class Analyzer:
     """Analyzes posts for the configured products. Build once; `analyze` as often as needed."""
 
@@ -104,16 +116,37 @@ class Analyzer:
         source: str | None = None,
         rating: int | None = None,
         thread_title: str | None = None,
+        register: str | None = None,
     ) -> Analysis:
         """Analyze one post (`title` is its own title). `thread_title`, for a comment, is the title of
-        the thread it answers: context for relevance only. A star `rating` or an app-store `source`
-        marks an app-store review (for the category model)."""
+        the thread it answers: context for relevance only. `register` is "review" for a review
+        (its own sentiment expert and category coverage) or "post"; by default a star `rating` or
+        an app-store `source` makes a review."""
+        post = self._prepare(text, title=title, lang=lang, source=source, rating=rating, register=register)
+        raw = model_score(post.text, post.lang, self._models, post.register)
+        return self._finish(post, raw, thread_title)
+
+    def _prepare(
+        self,
+        text: str,
+        *,
+        title: str | None,
+        lang: str | None,
+        source: str | None,
+        rating: object,
+        register: str | None,
+    ) -> _Post:
+        norm = normalize_text("\n".join(part for part in (title, text) if part and part.strip()), self._models.t2s)
+        stars = _rating(rating)
+        if register not in REGISTERS:
+            register = "review" if stars is not None or (source or "").lower() in REVIEW_SOURCES else "post"
+        return _Post(norm, normalize_language(lang, norm), register, stars)
+
+    def _finish(self, post: _Post, raw: float, thread_title: str | None) -> Analysis:
+        norm, language, register, rating = post.text, post.lang, post.register, post.rating
         t2s = self._models.t2s
-        norm = normalize_text("\n".join(part for part in (title, text) if part and part.strip()), t2s)
-        rating = _rating(rating)
         threshold = self.settings.negative_threshold
         lexicon = self._lexicon
-        language = normalize_language(lang, norm)
         relevance = self._products.match(norm, normalize_text(thread_title, t2s) if thread_title else None)
         evidence = find_complaints(norm, lexicon)
         # The lexicons speak of RTC/IM products: in a post about one, 卡 and 挂了 are faults and
@@ -121,7 +154,6 @@ class Analyzer:
         # so a post about no product keeps its model's score (and its author's stars).
         about = relevance.relevant
         asks = about and not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
-        raw = model_score(norm, language, self._models)
         score = adjust_score(
             raw,
             themes=evidence.themes if about else [],
@@ -131,7 +163,6 @@ class Analyzer:
             negative_threshold=threshold,
         )
         polarity = polarity_of(score, threshold)
-        register = "review" if rating is not None or (source or "").lower() in REVIEW_SOURCES else "post"
         decided = classify(
             norm,
             evidence=evidence,
@@ -152,7 +183,7 @@ class Analyzer:
         details = extract_details(norm, lexicon)
         complaint = relevance.relevant and polarity == "negative" and bool(evidence.live)
         cues = (
-            self._models.sentiment_zh.cues(norm, negative=polarity == "negative")
+            self._models.sentiment_zh.cues(norm, negative=polarity == "negative", register=register)
             if language == "zh" and relevance.relevant and polarity != "neutral"
             else []
         )
@@ -192,19 +223,25 @@ class Analyzer:
 
     def analyze_many(self, items: Iterable[Mapping[str, Any]]) -> list[Analysis]:
         """Analyze posts given as dicts with `text` and optional `title`, `lang`, `source`, `rating`,
-        `thread_title`, in order."""
-        results: list[Analysis] = []
+        `thread_title`, `register`, in order; what `analyze` gives each, with the Chinese model run in batches."""
+        posts: list[tuple[_Post, str | None]] = []
         for item in items:
-            title, lang, source = item.get("title"), item.get("lang"), item.get("source")
-            thread = item.get("thread_title")
-            results.append(
-                self.analyze(
-                    str(item.get("text") or ""),
-                    title=str(title) if title is not None else None,
-                    lang=str(lang) if lang is not None else None,
-                    source=str(source) if source is not None else None,
-                    rating=_rating(item.get("rating")),
-                    thread_title=str(thread) if thread is not None else None,
-                )
+            title, lang, source, thread = (item.get(k) for k in ("title", "lang", "source", "thread_title"))
+            post = self._prepare(
+                str(item.get("text") or ""),
+                title=str(title) if title is not None else None,
+                lang=str(lang) if lang is not None else None,
+                source=str(source) if source is not None else None,
+                rating=item.get("rating"),
+                register=str(item.get("register") or "") or None,
             )
-        return results
+            posts.append((post, str(thread) if thread is not None else None))
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (post, _) in enumerate(posts):
+            groups.setdefault((post.lang, post.register), []).append(i)
+        raw = [0.0] * len(posts)
+        for (lang, register), members in groups.items():
+            texts = [posts[i][0].text for i in members]
+            for i, score in zip(members, model_scores(texts, lang, self._models, register), strict=True):
+                raw[i] = score
+        return [self._finish(post, raw[i], thread) for i, (post, thread) in enumerate(posts)]

@@ -13,15 +13,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from sentiment.features import char_grams, word_grams
+from sentiment.features import chars_marked, word_grams, words_marked
 
 FORMAT = "lingting-ngram-linear/1"
-FEATURES: Mapping[str, Callable[[str], list[str]]] = {"chars": char_grams, "words": word_grams}
+FEATURES: Mapping[str, Callable[[str], list[str]]] = {
+    "words": word_grams,
+    "chars+marks": chars_marked,
+    "words+marks": words_marked,
+}
 
 
 class ModelFormatError(ValueError):
@@ -31,7 +36,7 @@ class ModelFormatError(ValueError):
 @dataclass(frozen=True, eq=False)
 class NgramLinearModel:
     features: str
-    """Which n-grams: "chars" or "words" (sentiment/features.py)."""
+    """Which n-grams: a name of `FEATURES` (sentiment/features.py)."""
     outputs: tuple[str, ...]
     intercepts: tuple[float, ...]
     grams: tuple[str, ...]
@@ -49,27 +54,43 @@ class NgramLinearModel:
     def grams_of(self, text: str) -> list[str]:
         return FEATURES[self.features](text)
 
-    def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-        """(vocabulary rows, their TF-IDF values scaled to unit length)."""
-        found = [row for row in map(self.index.get, self.grams_of(text)) if row is not None]
-        if not found:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
+    def _entries(
+        self, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The TF-IDF matrix of `texts` as (text, vocabulary row, value) entries, each text's
+        values scaled to unit length. Vectorised over the whole batch: per-text numpy calls
+        cost more than the arithmetic for texts this short."""
+        grams: list[str] = []
+        lengths = np.empty(len(texts), dtype=np.intp)
+        for i, text in enumerate(texts):
+            found = self.grams_of(text)
+            grams += found
+            lengths[i] = len(found)
+        # map/fromiter keep the per-n-gram loop in C: this is the analysis's hottest line
+        rows = np.fromiter(map(self.index.get, grams, repeat(-1)), dtype=np.intp, count=len(grams))
+        owner = np.repeat(np.arange(len(texts), dtype=np.intp), lengths)
+        known = rows >= 0
+        keys, counts = np.unique(owner[known] * len(self.grams) + rows[known], return_counts=True)
+        owner, rows = np.divmod(keys, len(self.grams))
         values = (1.0 + np.log(counts)) * self.idf[rows]
-        return rows, values / math.sqrt(float(values @ values))
+        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(texts)))
+        return owner, rows, values / norms[owner]
+
+    def logits_many(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Texts x outputs: each output's intercept plus the dot product with its weights."""
+        owner, rows, values = self._entries(texts)
+        out = np.tile(np.asarray(self.intercepts, dtype=np.float64), (len(texts), 1))
+        for k in range(len(self.outputs)):
+            out[:, k] += np.bincount(owner, weights=values * self.weights[rows, k], minlength=len(texts))
+        return out
 
     def logits(self, text: str) -> list[float]:
         """One linear output per entry of `outputs`."""
-        rows, values = self._vector(text)
-        if not len(rows):
-            return list(self.intercepts)
-        return [float(x) for x in values @ self.weights[rows] + self.intercepts]
+        return [float(z) for z in self.logits_many([text])[0]]
 
     def contributions(self, text: str, output: str) -> list[tuple[str, float]]:
         """(n-gram, its share of `output`'s logit), largest magnitude first: why the model decided."""
-        rows, values = self._vector(text)
-        if not len(rows):
-            return []
+        _, rows, values = self._entries([text])
         shares = values * self.weights[rows, self.outputs.index(output)]
         return sorted(((self.grams[r], float(v)) for r, v in zip(rows, shares, strict=True)), key=lambda x: -abs(x[1]))
 

@@ -1,12 +1,12 @@
 """The trained models behind the analysis, read from `config/models/` or from a folder that
 `lingting train` wrote (`[analysis] models = "path"`).
 
-- `sentiment_zh.json.gz`: Chinese sentiment. Two experts, one for social posts (Weibo) and one for
-  short reviews (food-delivery complaints), and a register gate that weighs them by how much a
-  text reads like either; each is a linear model over character n-grams whose features are scaled
-  by snownlp's naive-Bayes log-count ratios (NBSVM, Wang & Manning 2012). The probability of
-  "positive" is mapped so that the threshold calibrated at training time lands on
-  `CALIBRATED_NEGATIVE`, the default `negative_threshold`.
+- `sentiment_zh.json.gz`: Chinese sentiment. Two experts, one for social and forum posts (trained
+  on Weibo) and one for reviews (food-delivery complaints), chosen by the post's register. Each
+  combines two views, linear models over character n-grams and over jieba's words, both with
+  emotion-word marks and with features scaled by snownlp's naive-Bayes log-count ratios (NBSVM,
+  Wang & Manning 2012). The probability of "positive" is mapped so that the expert's threshold,
+  calibrated at training time, lands on `CALIBRATED_NEGATIVE`, the default `negative_threshold`.
 - `category.json.gz`: the feedback category, a multinomial logistic regression over words; used
   for the registers and languages it saw enough labeled examples of (`covers`): the shipped one
   knows English app-store reviews.
@@ -23,13 +23,16 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from sentiment.features import WORDS_CACHED, readable_gram
 from sentiment.linear import ModelFormatError, NgramLinearModel, sigmoid, softmax
 
 SENTIMENT_ZH = "sentiment_zh.json.gz"
@@ -62,50 +65,108 @@ def _readable(ch: str) -> bool:
 
 
 @dataclass(frozen=True)
-class SentimentModel:
-    linear: NgramLinearModel
-    experts: tuple[str, ...]
-    """Output names of the experts; with two, output `gate` is the logit of the first."""
+class Expert:
+    """The sentiment of one register: its output of each view, combined (stacked) by weights that
+    cross-validation chose, and its own calibrated threshold."""
+
+    name: str
+    """The output of each view that is this expert's, e.g. "social"."""
+    register: str
+    """"post" (forums, social media) or "review" (app-store and shop reviews)."""
+    intercept: float
+    view_weights: tuple[float, ...]
+    """One per view of the model."""
     negative_below: float
     """Probabilities of "positive" below this are negative (calibrated on the training data)."""
 
-    def probability(self, text: str) -> float:
+
+@dataclass(frozen=True)
+class SentimentModel:
+    views: tuple[NgramLinearModel, ...]
+    """Linear models over different n-grams of the text (characters, words), with one output per expert."""
+    experts: tuple[Expert, ...]
+
+    def __post_init__(self) -> None:
+        for view in self.views:
+            missing = [e.name for e in self.experts if e.name not in view.outputs]
+            if missing:
+                raise ModelFormatError(f"view {view.features} has no output for {', '.join(missing)}")
+        if not self.experts or any(len(e.view_weights) != len(self.views) for e in self.experts):
+            raise ModelFormatError("every expert needs one weight per view")
+
+    def expert(self, register: str = "post") -> Expert:
+        """The expert for `register`; the first one (social posts) for a register no expert has."""
+        return next((e for e in self.experts if e.register == register), self.experts[0])
+
+    def probabilities(self, texts: Sequence[str], register: str = "post") -> list[float]:
+        """P(positive) for each of `texts`, all in `register`."""
+        expert = self.expert(register)
+        out: list[float] = []
+        for start in range(0, len(texts), WORDS_CACHED):  # the views share each text's words
+            batch = texts[start : start + WORDS_CACHED]
+            z = np.full(len(batch), expert.intercept)
+            for view, weight in zip(self.views, expert.view_weights, strict=True):
+                z += weight * view.logits_many(batch)[:, view.outputs.index(expert.name)]
+            out += [sigmoid(float(x)) for x in z]
+        return out
+
+    def probability(self, text: str, register: str = "post") -> float:
         """P(positive) for `text`."""
-        logits = dict(zip(self.linear.outputs, self.linear.logits(text), strict=True))
-        if len(self.experts) == 1:
-            return sigmoid(logits[self.experts[0]])
-        first, second = self.experts
-        weight = sigmoid(logits["gate"])
-        return weight * sigmoid(logits[first]) + (1 - weight) * sigmoid(logits[second])
+        return self.probabilities([text], register)[0]
 
-    def score(self, text: str) -> float:
-        return calibrate(self.probability(text), self.negative_below)
+    def scores(self, texts: Sequence[str], register: str = "post") -> list[float]:
+        """The calibrated scores of `texts` (see `calibrate`)."""
+        below = self.expert(register).negative_below
+        return [calibrate(p, below) for p in self.probabilities(texts, register)]
 
-    def cues(self, text: str, *, negative: bool, limit: int = 3) -> list[str]:
-        """The n-grams (two characters or more) that pull the text most toward its polarity."""
-        logits = dict(zip(self.linear.outputs, self.linear.logits(text), strict=True))
-        expert = self.experts[0] if len(self.experts) == 1 or logits["gate"] >= 0 else self.experts[1]
+    def score(self, text: str, register: str = "post") -> float:
+        return self.scores([text], register)[0]
+
+    def cues(self, text: str, *, negative: bool, register: str = "post", limit: int = 3) -> list[str]:
+        """The words (two characters or more) that pull the text most toward its polarity."""
+        expert = self.expert(register)
+        shares: dict[str, float] = {}
+        for view, weight in zip(self.views, expert.view_weights, strict=True):
+            for gram, share in view.contributions(text, expert.name):
+                word = readable_gram(gram)
+                if word is not None:
+                    shares[word] = shares.get(word, 0.0) + weight * share
         sign = -1.0 if negative else 1.0
-        shares = self.linear.contributions(text, expert)
-        found = [g for g, share in shares if share * sign > 0 and len(g) >= 2 and all(_readable(ch) for ch in g)]
+        ranked = sorted(shares.items(), key=lambda item: -item[1] * sign)
+        found = [w for w, share in ranked if share * sign > 0 and len(w) >= 2 and all(_readable(ch) for ch in w)]
         return found[:limit]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": "sentiment",
-            "experts": list(self.experts),
-            "negative_below": self.negative_below,
-            "model": self.linear.to_dict(),
+            "experts": [
+                {
+                    "name": e.name,
+                    "register": e.register,
+                    "intercept": round(e.intercept, 6),
+                    "view_weights": [round(w, 6) for w in e.view_weights],
+                    "negative_below": e.negative_below,
+                }
+                for e in self.experts
+            ],
+            "views": [v.to_dict() for v in self.views],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SentimentModel:
-        linear = NgramLinearModel.from_dict(data["model"])
-        experts = tuple(str(e) for e in data["experts"])
-        needed = set(experts) | ({"gate"} if len(experts) == 2 else set())
-        if not 1 <= len(experts) <= 2 or not needed <= set(linear.outputs):
-            raise ModelFormatError(f"experts {experts} do not match outputs {linear.outputs}")
-        return cls(linear=linear, experts=experts, negative_below=float(data["negative_below"]))
+        if not isinstance(data.get("views"), list):
+            raise ModelFormatError("a sentiment model of an older format; run `lingting train` again")
+        experts = tuple(
+            Expert(
+                name=str(e["name"]),
+                register=str(e["register"]),
+                intercept=float(e["intercept"]),
+                view_weights=tuple(float(w) for w in e["view_weights"]),
+                negative_below=float(e["negative_below"]),
+            )
+            for e in data["experts"]
+        )
+        return cls(views=tuple(NgramLinearModel.from_dict(v) for v in data["views"]), experts=experts)
 
 
 @dataclass(frozen=True)

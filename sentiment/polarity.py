@@ -1,7 +1,8 @@
 """Sentiment score (0 = most negative, 1 = most positive) and polarity.
 
-The score starts from a model: for Chinese, snownlp's naive Bayes retrained on Weibo posts and
-food-delivery reviews and used as the feature weights of a logistic regression (sentiment/models.py);
+The score starts from a model: for Chinese, snownlp's naive Bayes retrained on Weibo posts (for
+posts) or food-delivery reviews (for reviews) and used as the feature weights of logistic
+regressions over characters and words (sentiment/models.py);
 for English, VADER (made for social media text). Both are calibrated so that their own negative
 threshold lands on 0.4, the default `negative_threshold`. 0.5 when the language has no model.
 Then the evidence we trust more adjusts it:
@@ -42,16 +43,25 @@ def _vader() -> Callable[[str], float]:
     return lambda text: (float(analyzer.polarity_scores(text)["compound"]) + 1.0) / 2.0
 
 
-def model_score(text: str, lang: str, models: Models) -> float:
-    """The model's calibrated score for `text`; 0.5 for an empty text or a language without a model."""
-    text = text.strip()[:MODEL_TEXT_LIMIT]
-    if not text:
-        return NEUTRAL
+def model_scores(texts: Sequence[str], lang: str, models: Models, register: str = "post") -> list[float]:
+    """The model's calibrated score for each of `texts` in `register` ("post" or "review"); 0.5 for
+    an empty text or a language without a model."""
+    cut = [t.strip()[:MODEL_TEXT_LIMIT] for t in texts]
+    scores = [NEUTRAL] * len(cut)
+    todo = [i for i, t in enumerate(cut) if t]
     if lang == "zh":
-        return models.sentiment_zh.score(text)
-    if lang == "en":
-        return calibrate(_vader()(text), VADER_NEGATIVE_BELOW)
-    return NEUTRAL
+        found = models.sentiment_zh.scores([cut[i] for i in todo], register)
+    elif lang == "en":
+        found = [calibrate(_vader()(cut[i]), VADER_NEGATIVE_BELOW) for i in todo]
+    else:
+        found = [NEUTRAL] * len(todo)
+    for i, score in zip(todo, found, strict=True):
+        scores[i] = score
+    return scores
+
+
+def model_score(text: str, lang: str, models: Models, register: str = "post") -> float:
+    return model_scores([text], lang, models, register)[0]
 
 
 def model_name(text: str, lang: str) -> str:

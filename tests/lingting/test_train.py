@@ -64,7 +64,7 @@ def test_labeled_jsonl_trains_a_category_model_and_keeps_what_it_cannot_train(tm
     assert provenance["data"][0]["rows"] == len(lines) and "cross_validation" in provenance["figures"]
     load_models.cache_clear()
     models = load_models(str(out))
-    assert models.category.covers("en", "review") and models.sentiment_zh.negative_below > 0
+    assert models.category.covers("en", "review") and models.sentiment_zh.expert("post").negative_below > 0
     load_models.cache_clear()
 
 

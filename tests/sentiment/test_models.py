@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from importlib import resources
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from config import AnalysisSettings, Product
 from sentiment import Analyzer
-from sentiment.features import char_grams, word_grams
+from sentiment.emotion_words import emotion_words
+from sentiment.features import char_grams, chars_marked, readable_gram, word_grams, words_marked
 from sentiment.models import (
     CALIBRATED_NEGATIVE,
     MODEL_FILES,
@@ -44,8 +46,12 @@ def test_sentiment_provenance_keeps_the_held_back_split_out() -> None:
 
 def test_models_hold_n_grams_and_weights_not_the_texts() -> None:
     data = json.loads(gzip.decompress((MODELS / "sentiment_zh.json.gz").read_bytes()))
-    grams = data["model"]["grams"]
-    assert max(len(g) for g in grams) == 2  # character pairs at most: no sentence of the data set
+    views = {v["features"]: v["grams"] for v in data["views"]}
+    assert set(views) == {"chars+marks", "words+marks"}
+    # character pairs, words and word pairs at most: no sentence of the data set
+    assert max(len(g) for g in views["chars+marks"] if not g.startswith("@")) == 2
+    assert all(g.startswith(("w:", "b:", "@")) and g.count(" ") <= 1 for g in views["words+marks"])
+    assert {g for v in views.values() for g in v if g.startswith("@")} >= {"@hownet:neg", "@dutir:怒"}
 
 
 def test_config_default_threshold_is_where_calibration_lands() -> None:
@@ -78,6 +84,56 @@ def test_scoring_matches_scikit_learn_exactly() -> None:
 def test_features_are_what_the_docs_say() -> None:
     assert char_grams("Ab  c") == ["a", "b", " ", "c", "ab", "b ", " c"]
     assert word_grams("App crashes 很卡") == ["app", "crashes", "app crashes", "很", "卡", "很卡"]
+    assert words_marked("SDK又闪退了") == ["w:sdk", "w:又", "w:闪退", "w:了", "b:sdk 又", "b:又 闪退", "b:闪退 了"]
+    assert chars_marked("愤怒") == ["愤", "怒", "愤怒", "@hownet:neg", "@dutir:怒"]
+    assert [readable_gram(g) for g in ("b:不 开心", "b:not working", "@dutir:怒", "卡顿")] == [
+        "不开心",
+        "not working",
+        None,
+        "卡顿",
+    ]
+
+
+def test_emotion_word_lists_load_as_plain_strings_only() -> None:
+    import pickle
+
+    from sentiment.emotion_words import _WordListUnpickler
+
+    assert emotion_words()["愤怒"] == ("@hownet:neg", "@dutir:怒") and len(emotion_words()) > 30_000
+    hostile = pickle.dumps(Path("/etc/passwd"))  # a pickle that builds an object of another class
+    with pytest.raises(pickle.UnpicklingError, match="not allowed"):
+        _WordListUnpickler(io.BytesIO(hostile)).load()
+
+
+def test_batches_score_exactly_as_single_posts() -> None:
+    """analyze_many runs the Chinese model in batches; every result is what analyze gives alone."""
+    analyzer = Analyzer([Product(name="声链", aliases=["ShengLian"])])
+    items = [
+        {"text": "声链SDK又闪退了，气死我了"},
+        {"text": "这家外卖送得太慢了，菜都凉了", "source": "appstore"},
+        {"text": "今天天气真好，心情不错", "register": "review"},
+        {"text": "", "title": "声链 推送收不到"},
+        {"text": "ShengLian crashes on Android 14, terrible", "rating": 1},
+        {"text": "   "},
+    ] * 3
+    batch = analyzer.analyze_many(items)
+    for item, result in zip(items, batch, strict=True):
+        alone = analyzer.analyze(
+            str(item["text"]),
+            title=item.get("title"),
+            source=item.get("source"),
+            rating=item.get("rating"),  # type: ignore[arg-type]
+            register=item.get("register"),
+        )
+        assert result == alone
+
+
+def test_the_register_picks_the_sentiment_expert() -> None:
+    model = load_models().sentiment_zh
+    assert [(e.name, e.register) for e in model.experts] == [("social", "post"), ("reviews", "review")]
+    text = normalize_text("送餐太慢了，等了一个多小时", load_models().t2s)
+    assert model.probability(text, "post") != model.probability(text, "review")
+    assert model.expert("unknown register") is model.expert("post")
 
 
 def test_traditional_chinese_reads_as_simplified() -> None:

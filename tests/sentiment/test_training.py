@@ -46,8 +46,10 @@ def test_sentiment_training_on_real_posts(weibo_rows: list[tuple[str, int, str]]
     train, _ = corpora.weibo_split(weibo_rows)
     trained = train_sentiment({"social": train[:600]}, t2s=load_models().t2s, folds=3)
     model = trained.model
-    assert isinstance(model, SentimentModel) and model.experts == ("social",)
-    assert 0.02 <= model.negative_below <= 0.98
+    assert isinstance(model, SentimentModel) and [e.name for e in model.experts] == ["social"]
+    assert model.expert("post") is model.expert("review") is model.experts[0]  # one expert serves every register
+    assert 0.02 <= model.experts[0].negative_below <= 0.98
+    assert set(trained.figures["view_weights"]["social"]) == {"chars+marks", "words+marks"}
     cv = trained.figures["cross_validation"]["social"]
     assert cv["n"] == 600 and cv["auc"] > 0.7  # 600 Weibo posts already rank far better than chance
     assert model.probability("太失望了，垃圾，气死我了") < model.probability("开心，谢谢大家，太棒了")
