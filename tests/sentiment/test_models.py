@@ -7,6 +7,7 @@ import io
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,7 +109,7 @@ def test_emotion_word_lists_load_as_plain_strings_only() -> None:
 def test_batches_score_exactly_as_single_posts() -> None:
     """analyze_many runs the Chinese model in batches; every result is what analyze gives alone."""
     analyzer = Analyzer([Product(name="声链", aliases=["ShengLian"])])
-    items = [
+    items: list[dict[str, Any]] = [
         {"text": "声链SDK又闪退了，气死我了"},
         {"text": "这家外卖送得太慢了，菜都凉了", "source": "appstore"},
         {"text": "今天天气真好，心情不错", "register": "review"},
@@ -122,7 +123,7 @@ def test_batches_score_exactly_as_single_posts() -> None:
             str(item["text"]),
             title=item.get("title"),
             source=item.get("source"),
-            rating=item.get("rating"),  # type: ignore[arg-type]
+            rating=item.get("rating"),
             register=item.get("register"),
         )
         assert result == alone
