@@ -12,7 +12,7 @@ from functools import cache, partial
 from typing import Any
 
 from config.settings import AnalysisSettings, Settings
-from sentiment import Analyzer, cluster_priority
+from sentiment import Analysis, Analyzer, cluster_priority
 from sentiment.fingerprint import (
     band_keys,
     content_key,
@@ -101,21 +101,26 @@ def star_rating(post: Mapping[str, Any]) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 5 else None
 
 
+def analyze_post(analyzer: Analyzer, post: Mapping[str, Any]) -> Analysis:
+    """A normalized (or stored) post analyzed as the pipeline does it."""
+    # A comment is judged on its own words; its thread's title would lend it the thread's complaint,
+    # so the title is context for relevance only.
+    comment = post.get("kind") == "comment"
+    return analyzer.analyze(
+        post.get("text") or "",
+        title=None if comment else post.get("title"),
+        lang=post.get("lang"),
+        source=post.get("source"),
+        rating=star_rating(post),
+        thread_title=post.get("title") if comment else None,
+    )
+
+
 def analyze_and_store(
     post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
 ) -> tuple[bool, bool]:
     """Analyze and upsert one normalized post; returns (new, complaint)."""
-    # A comment is judged on its own words; its thread's title would lend it the thread's complaint.
-    title = post.get("title") if post.get("kind") != "comment" else None
-    thread = post.get("title") if post.get("kind") == "comment" else None  # context for relevance only
-    analysis = analyzer.analyze(
-        post.get("text") or "",
-        title=title,
-        lang=post.get("lang"),
-        source=post.get("source"),
-        rating=star_rating(post),
-        thread_title=thread,
-    )
+    analysis = analyze_post(analyzer, post)
     result = store.upsert_post(
         post,
         analysis.to_dict(),

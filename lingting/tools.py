@@ -80,7 +80,8 @@ def _products(config_path: Path | None, names: tuple[str, ...]) -> tuple[list[Pr
 def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, ...]) -> None:
     """分析 JSON Lines 文本 / Analyze JSON Lines: one result per input line, in order.
 
-    Each input line has `text` (optional: `title`, `lang`, `source`, `rating`). Each output line has
+    Each input line has `text` (optional: `title`, `lang`, `source`, `rating`, `thread_title`,
+    `register`: "post" or "review"). Each output line has
     lang, relevant, sentiment (0 = most negative), polarity, complaint, category, priority, reasons,
     missing_info and more.
 
@@ -101,14 +102,10 @@ def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, .
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("needs an object with a string `text` / 需要含 text 字段的对象")
-            rating = item.get("rating")
-            out = analyzer.analyze(
-                item["text"],
-                title=item.get("title"),
-                lang=item.get("lang"),
-                source=item.get("source"),
-                rating=int(rating) if isinstance(rating, (int, float, str)) and str(rating).isdigit() else None,
-            ).to_dict()
+            fields = {k: item.get(k) for k in ("title", "lang", "source", "thread_title", "register")}
+            if any(v is not None and not isinstance(v, str) for v in fields.values()):
+                raise ValueError("title, lang, source, thread_title, register must be strings / 这些字段须为字符串")
+            out = analyzer.analyze(item["text"], rating=item.get("rating"), **fields).to_dict()
         except ValueError as exc:
             bad += 1
             out = {"error": f"line {number}: {exc}"}

@@ -25,7 +25,6 @@ from config import ConfigError, load_settings
 from config.settings import Settings
 
 if TYPE_CHECKING:
-    from sentiment import Analysis, Analyzer
     from sentiment.training import CategoryExample
 
 KNOWN_FILES = {
@@ -423,7 +422,7 @@ def reanalyze(config_path: Path) -> None:
     Example / 示例:
       lingting reanalyze -c lingting.toml
     """
-    from crawler.analysis import shared_analyzer, star_rating, triage_fn
+    from crawler.analysis import analyze_post, shared_analyzer, triage_fn
     from sentiment.models import ModelError
     from store import Store, posts_for_analysis, write_analyses
 
@@ -436,7 +435,7 @@ def reanalyze(config_path: Path) -> None:
     store = Store(settings.database_path)
     totals = [0, 0, 0, 0]
     for page in posts_for_analysis(store):
-        updates = [(row, analyze_row(analyzer, row, star_rating(row)).to_dict()) for row in page]
+        updates = [(row, analyze_post(analyzer, row).to_dict()) for row in page]
         changes = write_analyses(store, updates)
         for i, n in enumerate(
             (changes.posts, changes.complaint_changed, changes.category_changed, changes.priority_changed)
@@ -447,18 +446,4 @@ def reanalyze(config_path: Path) -> None:
         f"reanalyzed / 已重新分析 {totals[0]} post(s): complaint changed / 投诉变化 {totals[1]}, "
         f"category changed / 类别变化 {totals[2]}, priority changed / 优先级变化 {totals[3]}; "
         f"{clusters} cluster(s) re-triaged / 个聚类已重新定级"
-    )
-
-
-def analyze_row(analyzer: Analyzer, row: Mapping[str, Any], rating: int | None) -> Analysis:
-    """A stored post analyzed as the pipeline does: a comment on its own words, its thread's title
-    as context for relevance only."""
-    comment = row.get("kind") == "comment"
-    return analyzer.analyze(
-        row.get("text") or "",
-        title=None if comment else row.get("title"),
-        lang=row.get("lang"),
-        source=row.get("source"),
-        rating=rating,
-        thread_title=row.get("title") if comment else None,
     )

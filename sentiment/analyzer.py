@@ -114,14 +114,15 @@ class Analyzer:
         title: str | None = None,
         lang: str | None = None,
         source: str | None = None,
-        rating: int | None = None,
+        rating: object = None,
         thread_title: str | None = None,
         register: str | None = None,
     ) -> Analysis:
         """Analyze one post (`title` is its own title). `thread_title`, for a comment, is the title of
         the thread it answers: context for relevance only. `register` is "review" for a review
         (its own sentiment expert and category coverage) or "post"; by default a star `rating` or
-        an app-store `source` makes a review."""
+        an app-store `source` makes a review. `rating` is 1-5 stars (a number or its text); anything
+        else counts as no rating."""
         post = self._prepare(text, title=title, lang=lang, source=source, rating=rating, register=register)
         raw = model_score(post.text, post.lang, self._models, post.register)
         return self._finish(post, raw, thread_title)

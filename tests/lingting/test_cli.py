@@ -96,6 +96,21 @@ def test_analyze_writes_one_object_per_line_in_order():
     assert not out[4]["relevant"] and out[4]["category"]
 
 
+def test_analyze_takes_thread_title_and_register_and_names_bad_fields():
+    lines = [
+        {"text": "我这边也一样，一直闪退", "thread_title": "声链 SDK 安卓14闪退"},
+        {"text": "我这边也一样，一直闪退"},
+        {"text": "送得太慢了，菜都凉了", "register": "review"},
+        {"text": "好", "title": ["not", "a", "string"]},
+    ]
+    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    result = CliRunner().invoke(main, ["analyze", "-p", "声链"], input=stdin)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["relevant"] and not out[1]["relevant"]  # the thread's title is context for relevance
+    assert out[2]["polarity"] == "negative"
+    assert result.exit_code == 1 and "must be strings" in out[3]["error"]
+
+
 @pytest.mark.parametrize("command", ["init", "crawl", "export", "run", "demo", "flagged", "parse", "analyze", "review"])
 def test_help_is_bilingual_with_an_example(command: str):
     result = CliRunner().invoke(main, [command, "--help"])
