@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from config.base import _Model
 from config.export import (
@@ -157,6 +157,18 @@ class Settings(_Model):
                 raise ValueError(f"source name {source.name!r} is used twice / 数据源名称重复")
             seen.add(source.name)
         return sources
+
+    @model_validator(mode="after")
+    def _known_products(self) -> Settings:
+        names = {p.name for p in self.products}
+        for source in self.sources:
+            product = getattr(source, "product", None)
+            if product is not None and product not in names:
+                raise ValueError(
+                    f"source {source.name!r}: product {product!r} is not a configured product name "
+                    f"({', '.join(sorted(names))}) / 数据源的 product 须为已配置的产品名"
+                )
+        return self
 
     def path(self, value: str) -> Path:
         """A path from the config, resolved against the config file's folder."""

@@ -110,6 +110,9 @@ class AppStoreSource(_Source):
     """The feed's form; XML always dates each review, older JSON feeds do not."""
     max_pages: int = Field(default=3, ge=1, le=10)
     """Pages of 50 reviews, newest first; Apple serves 10 at most."""
+    product: str | None = None
+    """The configured product (its `name`) whose own app this is: its reviews are about it whatever
+    their words ("闪退了, 垃圾"). Unset: a review is judged by its words, like any post."""
 
 
 class _ChineseSource(_Source):

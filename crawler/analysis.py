@@ -101,6 +101,17 @@ def star_rating(post: Mapping[str, Any]) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 5 else None
 
 
+ABOUT = "about"
+"""Key of the raw record naming the configured product a post is known to be about (a review of the
+product's own app, from a source whose `product` is set)."""
+
+
+def about_product(post: Mapping[str, Any]) -> str | None:
+    raw = post.get("raw") or {}
+    value = raw.get(ABOUT) if isinstance(raw, Mapping) else None
+    return value if isinstance(value, str) and value else None
+
+
 def analyze_post(analyzer: Analyzer, post: Mapping[str, Any]) -> Analysis:
     """A normalized (or stored) post analyzed as the pipeline does it."""
     # A comment is judged on its own words; its thread's title would lend it the thread's complaint,
@@ -113,6 +124,7 @@ def analyze_post(analyzer: Analyzer, post: Mapping[str, Any]) -> Analysis:
         source=post.get("source"),
         rating=star_rating(post),
         thread_title=post.get("title") if comment else None,
+        about=about_product(post),
     )
 
 

@@ -87,6 +87,7 @@ type = "appstore"
 base_url = "{base_url}/appstore"
 app_id = "6450123456"
 countries = ["us", "cn", "gb"]
+product = "VoxLink"
 
 [[sources]]
 name = "weibo"

@@ -81,7 +81,7 @@ def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, .
     """分析 JSON Lines 文本 / Analyze JSON Lines: one result per input line, in order.
 
     Each input line has `text` (optional: `title`, `lang`, `source`, `rating`, `thread_title`,
-    `register`: "post" or "review"). Each output line has
+    `register`: "post" or "review", `about`: a product's name, for a post known to be about it). Each output line has
     lang, relevant, sentiment (0 = most negative), polarity, complaint, category, priority, reasons,
     missing_info and more.
 
@@ -102,9 +102,11 @@ def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, .
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError("needs an object with a string `text` / 需要含 text 字段的对象")
-            fields = {k: item.get(k) for k in ("title", "lang", "source", "thread_title", "register")}
+            fields = {k: item.get(k) for k in ("title", "lang", "source", "thread_title", "register", "about")}
             if any(v is not None and not isinstance(v, str) for v in fields.values()):
-                raise ValueError("title, lang, source, thread_title, register must be strings / 这些字段须为字符串")
+                raise ValueError(
+                    "title, lang, source, thread_title, register, about must be strings / 这些字段须为字符串"
+                )
             out = analyzer.analyze(item["text"], rating=item.get("rating"), **fields).to_dict()
         except ValueError as exc:
             bad += 1

@@ -117,15 +117,17 @@ class Analyzer:
         rating: object = None,
         thread_title: str | None = None,
         register: str | None = None,
+        about: str | None = None,
     ) -> Analysis:
         """Analyze one post (`title` is its own title). `thread_title`, for a comment, is the title of
         the thread it answers: context for relevance only. `register` is "review" for a review
         (its own sentiment expert and category coverage) or "post"; by default a star `rating` or
         an app-store `source` makes a review. `rating` is 1-5 stars (a number or its text); anything
-        else counts as no rating."""
+        else counts as no rating. `about` names the configured product the post is known to be
+        about (a review of its own app): relevant whatever its words."""
         post = self._prepare(text, title=title, lang=lang, source=source, rating=rating, register=register)
         raw = model_score(post.text, post.lang, self._models, post.register)
-        return self._finish(post, raw, thread_title)
+        return self._finish(post, raw, thread_title, about)
 
     def _prepare(
         self,
@@ -143,22 +145,22 @@ class Analyzer:
             register = "review" if stars is not None or (source or "").lower() in REVIEW_SOURCES else "post"
         return _Post(norm, normalize_language(lang, norm), register, stars)
 
-    def _finish(self, post: _Post, raw: float, thread_title: str | None) -> Analysis:
+    def _finish(self, post: _Post, raw: float, thread_title: str | None, about: str | None = None) -> Analysis:
         norm, language, register, rating = post.text, post.lang, post.register, post.rating
         t2s = self._models.t2s
         threshold = self.settings.negative_threshold
         lexicon = self._lexicon
-        relevance = self._products.match(norm, normalize_text(thread_title, t2s) if thread_title else None)
+        relevance = self._products.match(norm, normalize_text(thread_title, t2s) if thread_title else None, about=about)
         evidence = find_complaints(norm, lexicon)
         # The lexicons speak of RTC/IM products: in a post about one, 卡 and 挂了 are faults and
         # 怎么设置 asks for help; elsewhere they are as often idioms (心态崩了, 挂科) or rhetoric,
         # so a post about no product keeps its model's score (and its author's stars).
-        about = relevance.relevant
-        asks = about and not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
+        on_topic = relevance.relevant
+        asks = on_topic and not evidence.live and bool(lexicon.asks.find(norm)) and not lexicon.angry.find(norm)
         score = adjust_score(
             raw,
-            themes=evidence.themes if about else [],
-            resolved=about and evidence.resolved,
+            themes=evidence.themes if on_topic else [],
+            resolved=on_topic and evidence.resolved,
             asks=asks,
             rating=rating,
             negative_threshold=threshold,
@@ -224,10 +226,13 @@ class Analyzer:
 
     def analyze_many(self, items: Iterable[Mapping[str, Any]]) -> list[Analysis]:
         """Analyze posts given as dicts with `text` and optional `title`, `lang`, `source`, `rating`,
-        `thread_title`, `register`, in order; what `analyze` gives each, with the Chinese model run in batches."""
-        posts: list[tuple[_Post, str | None]] = []
+        `thread_title`, `register`, `about`, in order; what `analyze` gives each, with the Chinese
+        model run in batches."""
+        posts: list[tuple[_Post, str | None, str | None]] = []
         for item in items:
-            title, lang, source, thread = (item.get(k) for k in ("title", "lang", "source", "thread_title"))
+            title, lang, source, thread, about = (
+                item.get(k) for k in ("title", "lang", "source", "thread_title", "about")
+            )
             post = self._prepare(
                 str(item.get("text") or ""),
                 title=str(title) if title is not None else None,
@@ -236,13 +241,13 @@ class Analyzer:
                 rating=item.get("rating"),
                 register=str(item.get("register") or "") or None,
             )
-            posts.append((post, str(thread) if thread is not None else None))
+            posts.append((post, str(thread) if thread is not None else None, str(about) if about else None))
         groups: dict[tuple[str, str], list[int]] = {}
-        for i, (post, _) in enumerate(posts):
+        for i, (post, _, _) in enumerate(posts):
             groups.setdefault((post.lang, post.register), []).append(i)
         raw = [0.0] * len(posts)
         for (lang, register), members in groups.items():
             texts = [posts[i][0].text for i in members]
             for i, score in zip(members, model_scores(texts, lang, self._models, register), strict=True):
                 raw[i] = score
-        return [self._finish(post, raw[i], thread) for i, (post, thread) in enumerate(posts)]
+        return [self._finish(post, raw[i], thread, about) for i, (post, thread, about) in enumerate(posts)]

@@ -19,6 +19,8 @@ def _relevance(relevance: Relevance) -> str:
     names = ", ".join(relevance.terms)
     if not relevance.relevant:
         return "相关性: 未提到所配置的产品 / relevance: names no configured product"
+    if relevance.via_source:
+        return f"相关性: 来自 {names} 自己的渠道 (应用评论) / relevance: from {names}'s own channel (its app's reviews)"
     if relevance.via_thread:
         return f"相关性: 所在主题提到 {names} / relevance: its thread names {names}"
     return f"相关性: 提到 {names} / relevance: names {names}"

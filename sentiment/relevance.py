@@ -30,6 +30,8 @@ class Relevance:
     """The product names and aliases found (or the query's terms), for the products the text is about."""
     via_thread: bool = False
     """The product is named only in the thread's title, not in the post itself."""
+    via_source: bool = False
+    """The post comes from the product's own channel (its app's reviews), whatever its words."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class ProductMatcher:
 
     def __init__(self, products: Sequence[Product]) -> None:
         self._rules = [_rule(product) for product in products]
+        self._names = frozenset(product.name for product in products)
         self.competitors = TermMatcher(c for product in products for c in product.competitors)
 
     @staticmethod
@@ -69,7 +72,11 @@ class ProductMatcher:
             return []
         return names
 
-    def match(self, text: str, thread_title: str | None = None) -> Relevance:
+    def match(self, text: str, thread_title: str | None = None, *, about: str | None = None) -> Relevance:
+        """The products `text` is about; `about`, a configured product's name, makes it relevant to
+        that product whatever its words (a name no longer configured is ignored)."""
+        if about is not None and about in self._names:
+            return Relevance(relevant=True, terms=[about], via_source=True)
         context = f"{text}\n{thread_title}" if thread_title else text
         terms: list[str] = []
         on_its_own = False

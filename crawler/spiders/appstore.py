@@ -15,6 +15,7 @@ from typing import Any
 import scrapy
 
 from config.settings import AppStoreSource
+from crawler.analysis import ABOUT
 from crawler.spiders.base import ListeningSpider
 
 
@@ -36,9 +37,12 @@ class AppStoreSpider(ListeningSpider):
         result = self.posts_from(response)
         if result is None:
             return
-        yield from result.posts
         source = self.source_of(response)
         assert isinstance(source, AppStoreSource)
+        if source.product:
+            for post in result.posts:
+                post.raw[ABOUT] = source.product
+        yield from result.posts
         page = response.meta["page"]
         nxt = None
         if result.has_more and page < source.max_pages:

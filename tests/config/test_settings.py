@@ -76,6 +76,14 @@ def test_duplicate_source_names_rejected():
         settings_from_toml(MINIMAL + src + src)
 
 
+def test_an_app_source_names_a_configured_product():
+    src = '[[sources]]\nname = "as"\ntype = "appstore"\napp_id = "1"\nproduct = "{}"\n'
+    with pytest.raises(ConfigError, match="product 'Nope' is not a configured product name"):
+        settings_from_toml(MINIMAL + src.format("Nope"))
+    name = settings_from_toml(MINIMAL).products[0].name
+    assert settings_from_toml(MINIMAL + src.format(name)).sources[0].product == name  # type: ignore[union-attr]
+
+
 def test_relative_paths_resolve_against_config_folder(tmp_path: Path):
     path = tmp_path / "sub" / "lingting.toml"
     path.parent.mkdir()

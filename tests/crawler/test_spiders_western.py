@@ -16,12 +16,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
+from crawler.analysis import analyze_post
 from crawler.items import PostItem
 from crawler.spiders.appstore import AppStoreSpider
 from crawler.spiders.base import ListeningSpider
 from crawler.spiders.github import GitHubSpider
 from crawler.spiders.reddit import RedditSpider
 from crawler.spiders.stackexchange import StackExchangeSpider
+from sentiment import Analyzer
 
 CONFIG = """\
 database = "spiders.db"
@@ -248,3 +250,16 @@ def test_appstore_reads_each_storefront_up_to_max_pages(config: Path) -> None:
     ]
     _, follow = split(spider.parse(respond(follow[0], FEED)))
     assert follow == []  # max_pages = 2, although the feed has 10
+
+
+def test_reviews_of_the_products_own_app_are_about_it(config: Path) -> None:
+    config.write_text(CONFIG.replace('format = "xml"', 'format = "xml"\nproduct = "VoxLink"'), encoding="utf-8")
+    spider = make(AppStoreSpider, config)
+    posts, _ = split(spider.parse(respond(first_requests(spider)[0], FEED)))
+    assert posts and all(p.raw["about"] == "VoxLink" for p in posts)
+    analyzer = Analyzer(spider.settings_model.products)
+    post = {**posts[0].to_dict(), "text": "更新之后一直闪退，垃圾", "title": "差评"}  # names no product
+    analysis = analyze_post(analyzer, post)
+    assert analysis.relevant and analysis.complaint and analysis.relevance_terms == ["VoxLink"]
+    assert any("own channel" in r for r in analysis.flag_reasons)
+    assert not analyze_post(analyzer, {**post, "raw": {}}).relevant  # another app's review: by its words
