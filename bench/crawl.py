@@ -37,7 +37,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/crawl.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lingting.demo import DEMO_PRODUCT, DEMO_WEIBO_COOKIE_ENV, demo_environment
+from lingting.demo import DEMO_PRODUCT, demo_environment, demo_sources, toml_table
 from lingting.demo_site import DemoSite
 from lingting.demo_site.synthetic_sites import served_posts
 from store import Store, crawl_state, runs_of
@@ -52,112 +52,33 @@ KEY_FETCHES = ("/bilibili/x/web-interface/nav",)
 CONCURRENCY = 16
 
 
+# Every page the scaled site has: the demo's sources with their caps lifted, politeness off.
+CAPS: dict[str, dict[str, Any]] = {
+    "forum": {"queries": ["VoxLink"], "max_pages": 100, "max_topics": 1000},
+    "hn": {"max_pages": 100},
+    "reddit-api": {"max_pages": 100, "max_threads": 500},
+    "stackoverflow": {"queries": ["VoxLink"], "max_pages": 100, "max_questions": 100},
+    "github": {"queries": ["VoxLink"], "max_pages": 100, "max_issues": 500},
+    "appstore": {"max_pages": 10},
+    "weibo": {"max_pages": 100},
+    "tieba": {"max_pages": 100, "max_threads": 200},
+    "bilibili": {"max_pages": 100, "max_videos": 200},
+}
+CRAWL = {
+    "obey_robots": False,
+    "autothrottle": False,
+    "download_delay": 0,
+    "concurrent_per_domain": CONCURRENCY,
+    "timeout_seconds": 60,
+    "retries": 0,
+}
+
+
 def config_text(base: str, database: Path) -> str:
-    return f"""\
-database = "{database}"
-{DEMO_PRODUCT}
-[[sources]]
-name = "v2ex"
-type = "v2ex"
-base_url = "{base}"
-nodes = ["rtc", "im"]
-
-[[sources]]
-name = "forum"
-type = "discourse"
-base_url = "{base}/discourse"
-queries = ["VoxLink"]
-max_pages = 100
-max_topics = 1000
-
-[[sources]]
-name = "hn"
-type = "hackernews"
-base_url = "{base}/hn"
-queries = ["VoxLink"]
-max_pages = 100
-
-[[sources]]
-name = "weibo"
-type = "rss"
-url = "{base}/feeds/weibo.rss"
-platform = "weibo"
-
-[[sources]]
-name = "reddit"
-type = "rss"
-url = "{base}/feeds/reddit.atom"
-platform = "reddit"
-
-[[sources]]
-name = "reddit-api"
-type = "reddit"
-base_url = "{base}/reddit"
-queries = ["VoxLink"]
-subreddits = ["androiddev"]
-subreddit_new = true
-max_pages = 100
-max_threads = 500
-
-[[sources]]
-name = "stackoverflow"
-type = "stackexchange"
-base_url = "{base}/se"
-queries = ["VoxLink"]
-max_pages = 100
-max_questions = 100
-
-[[sources]]
-name = "github"
-type = "github"
-base_url = "{base}/github"
-queries = ["VoxLink"]
-max_pages = 100
-max_issues = 500
-
-[[sources]]
-name = "appstore"
-type = "appstore"
-base_url = "{base}/appstore"
-app_id = "6450123456"
-countries = ["us", "cn", "gb"]
-max_pages = 10
-
-[[sources]]
-name = "weibo-api"
-type = "weibo"
-base_url = "{base}/weibo"
-queries = ["声链"]
-cookie_env = "{DEMO_WEIBO_COOKIE_ENV}"
-min_delay_seconds = 0
-max_pages = 100
-
-[[sources]]
-name = "tieba"
-type = "tieba"
-base_url = "{base}/tieba"
-queries = ["声链"]
-min_delay_seconds = 0
-max_pages = 100
-max_threads = 200
-
-[[sources]]
-name = "bilibili"
-type = "bilibili"
-base_url = "{base}/bilibili"
-queries = ["声链"]
-min_delay_seconds = 0
-max_pages = 100
-max_videos = 200
-
-[crawl]
-obey_robots = false
-autothrottle = false
-download_delay = 0
-concurrent_per_domain = {CONCURRENCY}
-timeout_seconds = 60
-retries = 0
-"""
+    return (
+        f"database = {json.dumps(str(database))}\n{DEMO_PRODUCT}\n"
+        f"{demo_sources(base, changes=CAPS)}\n{toml_table('[crawl]', CRAWL)}"
+    )
 
 
 def real_texts() -> dict[str, list[str]]:

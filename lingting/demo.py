@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from lingting.demo_site.weibo_api import DEMO_SUB
 
@@ -26,98 +29,95 @@ competitors = ["Agora", "声网"]
 """
 
 
+DEMO_SOURCES: tuple[dict[str, Any], ...] = (
+    {"name": "v2ex", "type": "v2ex", "base_url": "{base}", "nodes": ["rtc", "im"]},
+    {"name": "forum", "type": "discourse", "base_url": "{base}/discourse", "max_pages": 3},
+    {"name": "hn", "type": "hackernews", "base_url": "{base}/hn", "queries": ["VoxLink"]},
+    {"name": "weibo-rss", "type": "rss", "url": "{base}/feeds/weibo.rss", "platform": "weibo"},
+    {"name": "reddit", "type": "rss", "url": "{base}/feeds/reddit.atom", "platform": "reddit"},
+    {
+        "name": "reddit-api",
+        "type": "reddit",
+        "base_url": "{base}/reddit",
+        "queries": ["VoxLink"],
+        "subreddits": ["androiddev"],
+        "subreddit_new": True,
+    },
+    {"name": "stackoverflow", "type": "stackexchange", "base_url": "{base}/se"},
+    {"name": "github", "type": "github", "base_url": "{base}/github"},
+    {
+        "name": "appstore",
+        "type": "appstore",
+        "base_url": "{base}/appstore",
+        "app_id": "6450123456",
+        "countries": ["us", "cn", "gb"],
+        "product": "VoxLink",
+    },
+    {
+        "name": "weibo",
+        "type": "weibo",
+        "base_url": "{base}/weibo",
+        "queries": ["声链"],
+        "cookie_env": DEMO_WEIBO_COOKIE_ENV,
+        "min_delay_seconds": 0,
+    },
+    {"name": "tieba", "type": "tieba", "base_url": "{base}/tieba", "queries": ["声链"], "min_delay_seconds": 0},
+    {
+        "name": "bilibili",
+        "type": "bilibili",
+        "base_url": "{base}/bilibili",
+        "queries": ["声链"],
+        "min_delay_seconds": 0,
+    },
+)
+"""The demo site's copy of each source type; "{base}" stands for the site's address."""
+DEMO_CRAWL: dict[str, Any] = {
+    "download_delay": 0,
+    "autothrottle": False,
+    "concurrent_per_domain": 4,
+    "timeout_seconds": 10,
+    "retries": 1,
+}
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def toml_table(header: str, values: Mapping[str, Any]) -> str:
+    return "\n".join([header, *(f"{key} = {_toml_value(value)}" for key, value in values.items())]) + "\n"
+
+
+def demo_sources(
+    base_url: str, *, only: Sequence[str] | None = None, changes: Mapping[str, Mapping[str, Any]] | None = None
+) -> str:
+    """`[[sources]]` tables of the demo site's sources (those named in `only`, or all), each with
+    its `changes` (keys to add or replace, by source name)."""
+    tables = []
+    for source in DEMO_SOURCES:
+        if only is not None and source["name"] not in only:
+            continue
+        values = {**source, **(changes or {}).get(source["name"], {})}
+        values = {k: v.replace("{base}", base_url) if isinstance(v, str) else v for k, v in values.items()}
+        tables.append(toml_table("[[sources]]", values))
+    return "\n".join(tables)
+
+
 def demo_config(base_url: str, *, database: str = "lingting.db", tickets: str = "tickets.jsonl") -> str:
     """A lingting.toml whose sources are the demo site's copies of each source type."""
     return f"""\
 # Written by `lingting demo`: every source points at the bundled sample site.
-database = "{database}"
+database = {_toml_value(database)}
 
 {DEMO_PRODUCT}
-[[sources]]
-name = "v2ex"
-type = "v2ex"
-base_url = "{base_url}"
-nodes = ["rtc", "im"]
-
-[[sources]]
-name = "forum"
-type = "discourse"
-base_url = "{base_url}/discourse"
-max_pages = 3
-
-[[sources]]
-name = "hn"
-type = "hackernews"
-base_url = "{base_url}/hn"
-queries = ["VoxLink"]
-
-[[sources]]
-name = "weibo-rss"
-type = "rss"
-url = "{base_url}/feeds/weibo.rss"
-platform = "weibo"
-
-[[sources]]
-name = "reddit"
-type = "rss"
-url = "{base_url}/feeds/reddit.atom"
-platform = "reddit"
-
-[[sources]]
-name = "reddit-api"
-type = "reddit"
-base_url = "{base_url}/reddit"
-queries = ["VoxLink"]
-subreddits = ["androiddev"]
-subreddit_new = true
-
-[[sources]]
-name = "stackoverflow"
-type = "stackexchange"
-base_url = "{base_url}/se"
-
-[[sources]]
-name = "github"
-type = "github"
-base_url = "{base_url}/github"
-
-[[sources]]
-name = "appstore"
-type = "appstore"
-base_url = "{base_url}/appstore"
-app_id = "6450123456"
-countries = ["us", "cn", "gb"]
-product = "VoxLink"
-
-[[sources]]
-name = "weibo"
-type = "weibo"
-base_url = "{base_url}/weibo"
-queries = ["声链"]
-cookie_env = "{DEMO_WEIBO_COOKIE_ENV}"
-min_delay_seconds = 0
-
-[[sources]]
-name = "tieba"
-type = "tieba"
-base_url = "{base_url}/tieba"
-queries = ["声链"]
-min_delay_seconds = 0
-
-[[sources]]
-name = "bilibili"
-type = "bilibili"
-base_url = "{base_url}/bilibili"
-queries = ["声链"]
-min_delay_seconds = 0
-
-[crawl]
-download_delay = 0
-autothrottle = false
-concurrent_per_domain = 4
-timeout_seconds = 10
-retries = 1
-
+{demo_sources(base_url)}
+{toml_table("[crawl]", DEMO_CRAWL)}
 [export]
 auto = ["P0", "P1"]
 review = ["P2"]
@@ -125,7 +125,7 @@ event_source = "urn:lingting:demo"
 
 [[export.sinks]]
 type = "jsonl"
-path = "{tickets}"
+path = {_toml_value(tickets)}
 """
 
 

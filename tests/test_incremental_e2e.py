@@ -19,7 +19,7 @@ import pytest
 
 from config import load_settings
 from config.settings import FeedSource
-from lingting.demo import DEMO_PRODUCT, demo_config, demo_environment
+from lingting.demo import DEMO_CRAWL, DEMO_PRODUCT, demo_config, demo_environment, demo_sources, toml_table
 from lingting.demo_site import DemoSite
 from lingting.demo_site.server import Scripted
 from store import Store, crawl_state
@@ -45,49 +45,16 @@ def lingting(*args: str) -> subprocess.CompletedProcess[str]:
 
 # The demo site's copies of the four source types whose spiders follow the incremental protocol
 # (crawler/spiders/base.py); the sources added since are checked by bench/crawl.
-SOURCES = """
-[[sources]]
-name = "v2ex"
-type = "v2ex"
-base_url = "{base}"
-nodes = ["rtc", "im"]
-
-[[sources]]
-name = "forum"
-type = "discourse"
-base_url = "{base}/discourse"
-
-[[sources]]
-name = "hn"
-type = "hackernews"
-base_url = "{base}/hn"
-queries = ["VoxLink"]
-
-[[sources]]
-name = "weibo"
-type = "rss"
-url = "{base}/feeds/weibo.rss"
-platform = "weibo"
-
-[[sources]]
-name = "reddit"
-type = "rss"
-url = "{base}/feeds/reddit.atom"
-platform = "reddit"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-concurrent_per_domain = 4
-timeout_seconds = 10
-retries = 1
-"""
+SOURCES = ("v2ex", "forum", "hn", "weibo-rss", "reddit")
 
 
 def config_in(folder: Path, site: DemoSite) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "lingting.toml"
-    path.write_text(f'database = "lingting.db"\n{DEMO_PRODUCT}{SOURCES.format(base=site.base_url)}', encoding="utf-8")
+    sources = demo_sources(site.base_url, only=SOURCES)
+    path.write_text(
+        f'database = "lingting.db"\n{DEMO_PRODUCT}\n{sources}\n{toml_table("[crawl]", DEMO_CRAWL)}', encoding="utf-8"
+    )
     return path
 
 
@@ -256,12 +223,12 @@ def test_blocks_back_off_and_waits_are_honoured(tmp_path: Path, site: DemoSite):
     runs = {r["source_name"]: r for r in store.query("SELECT * FROM crawl_runs")}
 
     # A captcha page is a block, not "no posts": named in the summary, and the source backs off.
-    weibo = runs["weibo"]
+    weibo = runs["weibo-rss"]
     assert weibo["health"] == "blocked" and weibo["blocked"] == 1 and weibo["errors"] == 0
     assert weibo["status_codes"] == {"200": 1} and weibo["requests"] == 1
     assert "captcha" in weibo["health_reason"] and "Just a moment" in weibo["health_reason"]
     assert "blocked" in first.stdout and "Just a moment" in first.stdout
-    assert crawl_state.backoff_of(store, "weibo") is not None
+    assert crawl_state.backoff_of(store, "weibo-rss") is not None
 
     # A 429 with Retry-After is waited out and retried; the source is healthy.
     reddit = runs["reddit"]
@@ -273,13 +240,13 @@ def test_blocks_back_off_and_waits_are_honoured(tmp_path: Path, site: DemoSite):
     site.served.clear()
     crawl(config)
     assert not [t for t, _ in site.served if t == "/feeds/weibo.rss"]
-    (latest,) = store.query("SELECT * FROM crawl_runs WHERE source_name = 'weibo' ORDER BY id DESC LIMIT 1")
+    (latest,) = store.query("SELECT * FROM crawl_runs WHERE source_name = 'weibo-rss' ORDER BY id DESC LIMIT 1")
     assert latest["health"] == "backoff" and latest["requests"] == 0
     listed = lingting("sources", "-c", str(config), "--check")
     assert listed.returncode == 1 and "backoff" in listed.stdout and "captcha" in listed.stdout
 
     # Lifted by hand (e.g. after renewing a cookie), the source is crawled again.
-    assert lingting("sources", "-c", str(config), "--reset", "weibo").returncode == 0
+    assert lingting("sources", "-c", str(config), "--reset", "weibo-rss").returncode == 0
     site.served.clear()
     crawl(config)
     assert [s for t, s in site.served if t == "/feeds/weibo.rss"] == [200]
