@@ -67,36 +67,21 @@ def read_data_folder(folder: Path, data: TrainingData) -> None:
     from sentiment import corpora
     from sentiment.training import CategoryExample
 
+    sentiment_sets = (
+        ("weibo2018_train.txt", "weibo2018", SOCIAL, lambda text: corpora.weibo_split(corpora.weibo(text)),
+         "sorted by mid, every 5th row from the first held back"),
+        ("waimai_10k.csv", "waimai_10k", REVIEWS, lambda text: corpora.waimai_split(corpora.waimai(text)),
+         "file order, every 5th review from the first held back"),
+    )  # fmt: skip
     found = False
     try:
-        if (path := folder / "weibo2018_train.txt").exists():
-            train, held = corpora.weibo_split(corpora.weibo(_read(path)))
-            data.social += train
-            data.held_back["weibo2018"] = (SOCIAL, held)
-            data.sources.append(
-                _source(
-                    path,
-                    len(train) + len(held),
-                    len(train),
-                    "sentiment zh (social)",
-                    "sorted by mid, every 5th row from the first held back",
-                )
-            )
-            found = True
-        if (path := folder / "waimai_10k.csv").exists():
-            train, held = corpora.waimai_split(corpora.waimai(_read(path)))
-            data.reviews += train
-            data.held_back["waimai_10k"] = (REVIEWS, held)
-            data.sources.append(
-                _source(
-                    path,
-                    len(train) + len(held),
-                    len(train),
-                    "sentiment zh (reviews)",
-                    "file order, every 5th review from the first held back",
-                )
-            )
-            found = True
+        for file, name, corpus, split, how in sentiment_sets:
+            if (path := folder / file).exists():
+                train, held = split(_read(path))
+                (data.social if corpus == SOCIAL else data.reviews).extend(train)
+                data.held_back[name] = (corpus, held)
+                data.sources.append(_source(path, len(train) + len(held), len(train), f"sentiment zh ({corpus})", how))
+                found = True
         if (path := folder / "clap_rq1.csv").exists():
             rows = corpora.clap(_read(path))
             data.categories += [
