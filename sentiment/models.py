@@ -25,6 +25,7 @@ import gzip
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from sentiment.features import WORDS_CACHED, readable_gram
+from sentiment.features import WORDS_CACHED, readable_gram, zh_words
 from sentiment.linear import ModelFormatError, NgramLinearModel, sigmoid, softmax
 
 SENTIMENT_ZH = "sentiment_zh.json.gz"
@@ -56,6 +57,10 @@ def calibrate(probability: float, negative_below: float) -> float:
     if p < negative_below:
         return CALIBRATED_NEGATIVE * p / negative_below
     return CALIBRATED_NEGATIVE + (1 - CALIBRATED_NEGATIVE) * (p - negative_below) / (1 - negative_below)
+
+
+_FUNCTION = frozenset("的了是在和也就都又把被着过吗呢吧啊呀")
+"""Chinese function words: a pair with one of them ("的新") explains nothing to a reader."""
 
 
 def _readable(ch: str) -> bool:
@@ -123,8 +128,11 @@ class SentimentModel:
         return self.scores([text], register)[0]
 
     def cues(self, text: str, *, negative: bool, register: str = "post", limit: int = 3) -> list[str]:
-        """The words (two characters or more) that pull the text most toward its polarity."""
+        """The words (two characters or more) that pull the text most toward its polarity: the
+        text's own words and word pairs ("好用", "不回"), never a pair with a function word ("的新")."""
         expert = self.expert(register)
+        words = zh_words(text)
+        whole = {*words, *(a + b for a, b in pairwise(words) if a not in _FUNCTION and b not in _FUNCTION)}
         shares: dict[str, float] = {}
         for view, weight in zip(self.views, expert.view_weights, strict=True):
             for gram, share in view.contributions(text, expert.name):
@@ -133,7 +141,11 @@ class SentimentModel:
                     shares[word] = shares.get(word, 0.0) + weight * share
         sign = -1.0 if negative else 1.0
         ranked = sorted(shares.items(), key=lambda item: -item[1] * sign)
-        found = [w for w, share in ranked if share * sign > 0 and len(w) >= 2 and all(_readable(ch) for ch in w)]
+        found = [
+            w
+            for w, share in ranked
+            if share * sign > 0 and len(w) >= 2 and w in whole and all(_readable(ch) for ch in w)
+        ]
         return found[:limit]
 
     def to_dict(self) -> dict[str, Any]:

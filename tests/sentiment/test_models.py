@@ -159,3 +159,11 @@ def test_a_model_folder_can_replace_the_shipped_models(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no such model folder"):
         Analyzer([], AnalysisSettings(models=str(tmp_path / "missing")))
     load_models.cache_clear()
+
+
+def test_model_cues_are_the_posts_own_words() -> None:
+    model = load_models().sentiment_zh
+    negative = model.cues("声链SDK又闪退了，垃圾，客服也不回，气死我了", negative=True)
+    assert "垃圾" in negative and all(len(w) >= 2 for w in negative)
+    positive = model.cues("声链的新版本太好用了，延迟低，点赞", negative=False)
+    assert "点赞" in positive and "的新" not in positive  # a pair with a function word explains nothing
