@@ -25,9 +25,9 @@ import gzip
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from importlib import resources
 from importlib.abc import Traversable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
