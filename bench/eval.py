@@ -52,7 +52,7 @@ from sentiment.complaint import find_complaints
 from sentiment.features import char_grams
 from sentiment.language import normalize_language
 from sentiment.lexicon import load_lexicon
-from sentiment.metrics import BinaryFigures, class_f1, negative_figures, roc_auc
+from sentiment.metrics import BinaryFigures, class_f1, negative_f1_interval, negative_figures, roc_auc
 from sentiment.models import CATEGORY, MODEL_FILES, load_models
 from sentiment.polarity import adjust_score, model_score
 from sentiment.textnorm import normalize_text
@@ -135,6 +135,7 @@ def sentiment_rows(
     results = [analyzer.analyze(t, register=register) for t, _ in held]
     negative = [0.0 if r.polarity == "negative" else 1.0 for r in results]
     full = negative_figures(labels, negative, 0.5)
+    low, high = negative_f1_interval(labels, negative, 0.5)
     auc = roc_auc(labels, [r.sentiment for r in results])
     rows.append(("lingting (full analysis)", _with_auc(full, auc), time.perf_counter() - start))
 
@@ -175,7 +176,10 @@ def sentiment_rows(
 
     majority = 1 if sum(y for _, y in train) * 2 >= len(train) else 0
     rows.append(("majority class", negative_figures(labels, [float(majority)] * len(held), 0.5), 0.0))
-    print(f"\n{name}: held back {len(held)} texts ({sum(1 for y in labels if y == 0)} negative)")
+    print(
+        f"\n{name}: held back {len(held)} texts ({sum(1 for y in labels if y == 0)} negative); full analysis"
+        f" negative F1 {full.f1:.3f}, 95 % bootstrap interval {low:.3f}-{high:.3f}"
+    )
     return rows
 
 

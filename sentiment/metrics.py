@@ -67,6 +67,28 @@ def negative_figures(labels: Sequence[int], scores: Sequence[float], threshold: 
     )
 
 
+def negative_f1_interval(
+    labels: Sequence[int], scores: Sequence[float], threshold: float, *, resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """The 95 % bootstrap interval of negative F1 (texts drawn with replacement, fixed seed): how
+    far the figure on this many texts could move on another sample of the same kind."""
+    import random
+
+    rng = random.Random(seed)
+    # per text: (predicted negative, truly negative)
+    pairs = [(s < threshold, y == 0) for y, s in zip(labels, scores, strict=True)]
+    values = []
+    for _ in range(resamples):
+        tp = fp = fn = 0
+        for predicted, negative in rng.choices(pairs, k=len(pairs)):
+            tp += predicted and negative
+            fp += predicted and not negative
+            fn += negative and not predicted
+        values.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    values.sort()
+    return values[int(0.025 * resamples)], values[int(0.975 * resamples) - 1]
+
+
 def best_negative_threshold(labels: Sequence[int], scores: Sequence[float]) -> float:
     """The threshold (0.01 steps) with the best negative-class F1 on these scores."""
     candidates = [i / 100 for i in range(2, 99)]
