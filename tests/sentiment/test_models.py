@@ -167,3 +167,14 @@ def test_model_cues_are_the_posts_own_words() -> None:
     assert "垃圾" in negative and all(len(w) >= 2 for w in negative)
     positive = model.cues("声链的新版本太好用了，延迟低，点赞", negative=False)
     assert "点赞" in positive and "的新" not in positive  # a pair with a function word explains nothing
+
+
+def test_a_model_of_the_older_format_says_to_retrain(tmp_path: Path) -> None:
+    for name in MODEL_FILES:
+        (tmp_path / name).write_bytes((MODELS / name).read_bytes())
+    older = {"kind": "sentiment", "experts": ["social"], "negative_below": 0.53, "model": {"format": "x"}}
+    (tmp_path / "sentiment_zh.json.gz").write_bytes(gzip.compress(json.dumps(older).encode()))
+    load_models.cache_clear()
+    with pytest.raises(ModelError, match="older format; run `lingting train` again"):
+        load_models(str(tmp_path))
+    load_models.cache_clear()
