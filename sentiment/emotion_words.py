@@ -4,8 +4,8 @@ emotion words, and DUTIR's emotion ontology (Dalian University of Technology) in
 classes (乐 好 怒 哀 惧 恶 惊).
 
 The sentiment models see, besides n-grams, one mark per class of each known word in a text
-(`@hownet:neg`, `@dutir:怒`): words the 8,000 training posts never used still say something, which
-lifts Weibo negative F1 by about half a point in cross-validation.
+(`@hownet:neg`, `@dutir:怒`): words the 8,000 training posts never used still say something. With
+them the character model's Weibo negative F1 in cross-validation went from 0.852 to 0.856.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@
   category model sees, so that one model can learn from English and Chinese labels alike.
 - `chars_marked` and `words_marked`: the two views of the Chinese sentiment model. The first is
   `char_grams`; the second is jieba's words (rjieba, its Rust port: about 100 Weibo posts per
-  millisecond, where Python jieba takes 20) as `w:` words and `b:` pairs. Both add
-  the emotion-word marks of sentiment/emotion_words.py. Models over the two views disagree often
-  enough that their combination beats either by about half a point of F1 in cross-validation.
+  millisecond, where Python jieba takes 20) as `w:` words and `b:` pairs. Both add the
+  emotion-word marks of sentiment/emotion_words.py. On Weibo (5-fold cross-validation, negative
+  F1) the character view alone gives 0.857, the word view 0.841, the two stacked 0.858: the word
+  view adds little on average but is right where the characters mislead (不好意思 is not 不好).
 """
 
 from __future__ import annotations
