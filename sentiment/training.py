@@ -165,9 +165,8 @@ def train_sentiment(
             }
             view = _fit_view(features, train, c=c, min_df=min_df)
             for k, name in enumerate(names):
-                for i, text in enumerate(data[name][0]):
-                    if fold_of(i, folds) == fold:
-                        cv_logits[name][i, v] = view.logits(text)[k]
+                rows = [i for i in range(len(data[name][0])) if fold_of(i, folds) == fold]
+                cv_logits[name][rows, v] = view.logits_many([data[name][0][i] for i in rows])[:, k]
     experts: list[Expert] = []
     figures: dict[str, Any] = {"negative_below": {}, "view_weights": {}, "cross_validation": {}}
     for name in names:
