@@ -239,6 +239,23 @@ def category_predictions(reviews: Sequence[corpora.Review]) -> dict[str, list[st
     }
 
 
+def english_sentiment_rows(reviews: Sequence[corpora.Review]) -> list[tuple[str, BinaryFigures, float]]:
+    """English sentiment on clap_rq1's app reviews, their stars as the label (1-2 negative, 4-5
+    positive, 3 left out); the analysis is not given the stars, so this is VADER as calibrated."""
+    rated = [r for r in reviews if r.rating in (1, 2, 4, 5)]
+    labels = [0 if (r.rating or 0) <= 2 else 1 for r in rated]
+    start = time.perf_counter()
+    results = Analyzer([]).analyze_many([{"text": r.text, "lang": "en"} for r in rated])
+    negative = [0.0 if r.polarity == "negative" else 1.0 for r in results]
+    full = _with_auc(negative_figures(labels, negative, 0.5), roc_auc(labels, [r.sentiment for r in results]))
+    majority = 1 if sum(labels) * 2 >= len(labels) else 0
+    print(f"\nclap_rq1 English sentiment by stars: {len(rated)} reviews ({labels.count(0)} with 1-2 stars)")
+    return [
+        ("lingting (VADER, no stars)", full, time.perf_counter() - start),
+        ("majority class", negative_figures(labels, [float(majority)] * len(labels), 0.5), 0.0),
+    ]
+
+
 def category_figures(reviews: Sequence[corpora.Review], predicted: Sequence[str]) -> dict[str, Any]:
     gold = [r.clap_class for r in reviews]
     as_class = [clap_class(g, p) for g, p in zip(gold, predicted, strict=True)]
@@ -277,6 +294,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         print_sentiment(rows)
         out["sentiment"][name] = {system: f.as_dict() for system, f, _ in rows}
     reviews = corpora.clap((args.data / "clap_rq1.csv").read_text("utf-8"))
+    rows = english_sentiment_rows(reviews)
+    print_sentiment(rows)
+    out["sentiment"]["clap_rq1 by stars"] = {system: f.as_dict() for system, f, _ in rows}
     print(f"\nclap_rq1 category, {len(reviews)} reviews, 5-fold (fold = row % 5)")
     results = {s: category_figures(reviews, p) for s, p in category_predictions(reviews).items()}
     print_category(results)
