@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from sentiment.emotion_words import EmotionWordsError, emotion_words
 from sentiment.features import WORDS_CACHED, readable_gram, zh_words
 from sentiment.linear import ModelFormatError, NgramLinearModel, sigmoid, softmax
 
@@ -249,7 +250,7 @@ def load_models(folder: str | None = None) -> Models:
         if not place.is_dir():
             raise ModelError(f"{folder}: no such model folder / 模型目录不存在")
     try:
-        return Models(
+        models = Models(
             sentiment_zh=SentimentModel.from_dict(_read(place, SENTIMENT_ZH, origin)),
             category=CategoryModel.from_dict(_read(place, CATEGORY, origin)),
             t2s=t2s_from_dict(_read(place, T2S, origin)),
@@ -257,3 +258,8 @@ def load_models(folder: str | None = None) -> Models:
         )
     except (ModelFormatError, KeyError, TypeError) as exc:
         raise ModelError(f"{origin}: {exc} / 模型文件格式不对") from None
+    try:
+        emotion_words()  # the sentiment views need them: missing, say so now, not at the first post
+    except EmotionWordsError as exc:
+        raise ModelError(str(exc)) from None
+    return models

@@ -178,3 +178,17 @@ def test_a_model_of_the_older_format_says_to_retrain(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="older format; run `lingting train` again"):
         load_models(str(tmp_path))
     load_models.cache_clear()
+
+
+def test_missing_emotion_word_lists_are_named_when_the_models_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentiment import emotion_words as lists
+
+    lists.emotion_words.cache_clear()
+    load_models.cache_clear()
+    monkeypatch.setattr(lists, "PACKAGE", "no_such_package_for_lingting")
+    with pytest.raises(ModelError, match="no_such_package_for_lingting package is not installed"):
+        load_models()
+    monkeypatch.undo()
+    lists.emotion_words.cache_clear()
+    load_models.cache_clear()
+    assert load_models().sentiment_zh.experts
