@@ -136,18 +136,12 @@ class SentimentModel:
         whole = {*words, *(a + b for a, b in pairwise(words) if a not in _FUNCTION and b not in _FUNCTION)}
         shares: dict[str, float] = {}
         for view, weight in zip(self.views, expert.view_weights, strict=True):
-            for gram, share in view.contributions(text, expert.name):
-                word = readable_gram(gram)
-                if word is not None:
+            for gram, share in zip(*view.shares(text, expert.name), strict=True):
+                if (word := readable_gram(gram)) in whole:  # a word's shares from every n-gram of it, summed
                     shares[word] = shares.get(word, 0.0) + weight * share
         sign = -1.0 if negative else 1.0
-        ranked = sorted(shares.items(), key=lambda item: -item[1] * sign)
-        found = [
-            w
-            for w, share in ranked
-            if share * sign > 0 and len(w) >= 2 and w in whole and all(_readable(ch) for ch in w)
-        ]
-        return found[:limit]
+        found = [w for w, s in shares.items() if s * sign > 0 and len(w) >= 2 and all(_readable(ch) for ch in w)]
+        return sorted(found, key=lambda w: -shares[w] * sign)[:limit]
 
     def to_dict(self) -> dict[str, Any]:
         return {
