@@ -13,6 +13,7 @@ from typing import Any
 
 from config.settings import AnalysisSettings, Settings
 from sentiment import Analysis, Analyzer, cluster_priority
+from sentiment.analyzer import stars_of
 from sentiment.fingerprint import (
     band_keys,
     content_key,
@@ -95,10 +96,7 @@ def triage_fn(settings: Settings) -> TriageFn:
 def star_rating(post: Mapping[str, Any]) -> int | None:
     """An app-store review's stars, which parsers keep in the raw record as `rating`."""
     raw = post.get("raw") or {}
-    value = raw.get("rating") if isinstance(raw, Mapping) else None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    return value if isinstance(value, int) and 1 <= value <= 5 else None
+    return stars_of(raw.get("rating")) if isinstance(raw, Mapping) else None
 
 
 ABOUT = "about"

@@ -218,7 +218,7 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
     from sentiment import models as model_files
     from sentiment.metrics import negative_figures
     from sentiment.textnorm import normalize_text
-    from sentiment.training import REGISTERS, TrainingError, t2s_table, train_category, train_sentiment
+    from sentiment.training import CORPUS_REGISTER, TrainingError, t2s_table, train_category, train_sentiment
 
     out.mkdir(parents=True, exist_ok=True)
     common = {
@@ -257,7 +257,7 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
         model = trained.model
         held = {}
         for name, (corpus, rows) in data.held_back.items():
-            register = REGISTERS.get(corpus, "post")
+            register = CORPUS_REGISTER.get(corpus, "post")
             held[name] = negative_figures(
                 [y for _, y in rows],
                 [model.probability(normalize_text(t, t2s), register) for t, _ in rows],

@@ -69,7 +69,7 @@ class Analysis:
         return asdict(self)
 
 
-def _rating(value: object) -> int | None:
+def stars_of(value: object) -> int | None:
     """A 1-5 star rating, or None for anything else (missing, out of range, not a number)."""
     number: float
     if isinstance(value, bool) or value is None:
@@ -140,7 +140,7 @@ class Analyzer:
         register: str | None,
     ) -> _Post:
         norm = normalize_text("\n".join(part for part in (title, text) if part and part.strip()), self._models.t2s)
-        stars = _rating(rating)
+        stars = stars_of(rating)
         if register not in REGISTERS:
             register = "review" if stars is not None or (source or "").lower() in REVIEW_SOURCES else "post"
         return _Post(norm, normalize_language(lang, norm), register, stars)
@@ -230,8 +230,8 @@ class Analyzer:
         model run in batches."""
         posts: list[tuple[_Post, str | None, str | None]] = []
         for item in items:
-            title, lang, source, thread, about = (
-                item.get(k) for k in ("title", "lang", "source", "thread_title", "about")
+            title, lang, source, thread, about, register = (
+                item.get(k) for k in ("title", "lang", "source", "thread_title", "about", "register")
             )
             post = self._prepare(
                 str(item.get("text") or ""),
@@ -239,7 +239,7 @@ class Analyzer:
                 lang=str(lang) if lang is not None else None,
                 source=str(source) if source is not None else None,
                 rating=item.get("rating"),
-                register=str(item.get("register") or "") or None,
+                register=str(register) if register else None,
             )
             posts.append((post, str(thread) if thread is not None else None, str(about) if about else None))
         groups: dict[tuple[str, str], list[int]] = {}

@@ -59,7 +59,7 @@ def fold_of(index: int, folds: int = FOLDS) -> int:
 # -- sentiment ------------------------------------------------------------------------------------
 
 
-REGISTERS = {"social": "post", "reviews": "review"}
+CORPUS_REGISTER = {"social": "post", "reviews": "review"}
 """The register each named corpus speaks for; another name is a "post" expert."""
 VIEWS = ("chars+marks", "words+marks")
 
@@ -142,7 +142,7 @@ def train_sentiment(
 ) -> Trained:
     """A Chinese sentiment model from (text, label) pairs per corpus; label 1 positive, 0 negative.
 
-    Each corpus makes an expert for its register (`REGISTERS`). Every view is cross-validated;
+    Each corpus makes an expert for its register (`CORPUS_REGISTER`). Every view is cross-validated;
     per expert a logistic regression on the views' cross-validated logits chooses their weights,
     and the threshold that maximises negative F1 on the combined cross-validated probabilities
     becomes the expert's calibration point.
@@ -177,7 +177,7 @@ def train_sentiment(
         experts.append(
             Expert(
                 name=name,
-                register=REGISTERS.get(name, "post"),
+                register=CORPUS_REGISTER.get(name, "post"),
                 intercept=float(stack.intercept_[0]),
                 view_weights=tuple(float(w) for w in stack.coef_[0]),
                 negative_below=threshold,
