@@ -67,17 +67,18 @@ def _products(config_path: Path | None, names: tuple[str, ...]) -> tuple[list[Pr
 
 
 ANALYZE_BATCH = 256
-INPUT_FIELDS = ("title", "lang", "source", "thread_title", "register", "about")
 
 
 def _analyze_input(line: str) -> dict[str, Any]:
     """One input line of `lingting analyze`, checked: what `Analyzer.analyze_many` takes."""
+    from sentiment.analyzer import TEXT_FIELDS
+
     item = json.loads(line)
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise ValueError("needs an object with a string `text` / 需要含 text 字段的对象")
-    if any(item.get(k) is not None and not isinstance(item.get(k), str) for k in INPUT_FIELDS):
-        raise ValueError(f"{', '.join(INPUT_FIELDS)} must be strings / 这些字段须为字符串")
-    return {k: item.get(k) for k in ("text", "rating", *INPUT_FIELDS)}
+    if any(item.get(k) is not None and not isinstance(item.get(k), str) for k in TEXT_FIELDS):
+        raise ValueError(f"{', '.join(TEXT_FIELDS)} must be strings / 这些字段须为字符串")
+    return {k: item.get(k) for k in ("text", "rating", *TEXT_FIELDS)}
 
 
 @click.command()

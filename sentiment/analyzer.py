@@ -28,6 +28,8 @@ from sentiment.textnorm import normalize_text
 REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
 """Sources whose posts are app-store reviews (also recognised by a star rating)."""
 REGISTERS = ("post", "review")
+TEXT_FIELDS = ("title", "lang", "source", "thread_title", "register", "about")
+"""The optional text fields of a post given to `analyze_many` (beside `text` and `rating`)."""
 
 
 @dataclass(frozen=True)
@@ -230,9 +232,7 @@ class Analyzer:
         model run in batches."""
         posts: list[tuple[_Post, str | None, str | None]] = []
         for item in items:
-            title, lang, source, thread, about, register = (
-                item.get(k) for k in ("title", "lang", "source", "thread_title", "about", "register")
-            )
+            title, lang, source, thread, register, about = (item.get(k) for k in TEXT_FIELDS)
             post = self._prepare(
                 str(item.get("text") or ""),
                 title=str(title) if title is not None else None,
