@@ -6,9 +6,11 @@ or fewer matches in capitals only; a space matches any run of spaces (none neede
 a leading `*` drops the boundary before the term; `ignore` phrases hide the terms inside them.
 
 Speed: the terms are grouped by first character, and each group's branch starts with that literal
-character, so the regex engine skips a branch after one comparison. Case-insensitivity comes from
-lowering both text and terms (same length, so positions still hold; the text is lowered once for
-all the matchers that read it), not from re.IGNORECASE, which would turn off that skip.
+character, so the regex engine skips a branch after one comparison. An ASCII text gets two passes
+instead (`_word_start_regex`): Latin terms tried at word starts only, then the rest; where terms of
+the two passes overlap, the earliest, then longest, wins. Case-insensitivity comes from lowering
+both text and terms (same length, so positions still hold; the text is lowered once for all the
+matchers that read it), not from re.IGNORECASE, which would turn off that skip.
 """
 
 from __future__ import annotations
@@ -81,6 +83,28 @@ def _tail(body: str, *, inflect: bool, digits_after: bool) -> str:
     return out
 
 
+_AFTER_WORD_START = r"(?<![a-z0-9].)"
+
+
+def _alternatives(items: list[tuple[str, str]]) -> str:
+    return "|".join(p for _, p in sorted(items, key=lambda item: -len(item[0])))
+
+
+def _regex(groups: Mapping[str, list[tuple[str, str]]]) -> str:
+    """One branch per first character, the longest term first within it."""
+    return "|".join(f"{re.escape(first)}(?:{_alternatives(items)})" for first, items in groups.items())
+
+
+def _word_start_regex(groups: Mapping[str, list[tuple[str, str]]]) -> str:
+    """Latin terms that start at a word start, for ASCII text: one character class first, the
+    boundary checked once, and only then the branch of that letter chosen. In `_regex`'s form every
+    letter of an English text, inside words too, tries the branches in turn; in a Chinese text
+    letters are few, and one pass with the Chinese branches costs less than two."""
+    firsts = "".join(re.escape(first) for first in groups)
+    branches = "|".join(f"(?<={re.escape(first)})(?:{_alternatives(items)})" for first, items in groups.items())
+    return f"[{firsts}]{_AFTER_WORD_START}(?:{branches})"
+
+
 class TermMatcher:
     """Finds the terms of one word list in a text; the longest term wins where two start together."""
 
@@ -99,7 +123,9 @@ class TermMatcher:
         """The terms as hits report them (without a leading `*`)."""
         self._inflect = inflect
         self._lookup: dict[str, int] = {}
-        groups: dict[str, list[tuple[str, str]]] = {}
+        groups: dict[str, list[tuple[str, str]]] = {}  # first character -> (term, rest of its pattern)
+        words: dict[str, list[tuple[str, str]]] = {}  # the same, for Latin terms bound to a word start
+        free: dict[str, list[tuple[str, str]]] = {}  # the same, for the others
         capitals: list[str] = []
         for index, term in [(i, t) for i, t in enumerate(raw)] + [(-1, t) for t in hidden]:
             body = term.lstrip("*")
@@ -111,15 +137,15 @@ class TermMatcher:
                 continue
             lowered = body.translate(_ASCII_LOWER)
             first, rest = lowered[0], _body(lowered)[len(re.escape(lowered[0])) :]
+            bounded = _is_word(first) and not term.startswith("*")
             # After the first character is consumed, the one before it must not be a letter or digit.
-            boundary = r"(?<![a-z0-9].)" if _is_word(first) and not term.startswith("*") else ""
-            groups.setdefault(first, []).append((body, f"{boundary}{rest}{tail}"))
+            groups.setdefault(first, []).append((body, f"{_AFTER_WORD_START if bounded else ''}{rest}{tail}"))
+            (words if bounded else free).setdefault(first, []).append((body, f"{rest}{tail}"))
             self._lookup.setdefault(_key(body), index)
-        branches = []
-        for first, items in groups.items():
-            items.sort(key=lambda item: -len(item[0]))
-            branches.append(f"{re.escape(first)}(?:{'|'.join(p for _, p in items)})")
-        self._regex = re.compile("|".join(branches)) if branches else None
+        self._scans = (re.compile(_regex(groups)),) if groups else ()
+        """One pass over a text with Chinese (or any other non-ASCII) characters."""
+        self._scans_ascii = tuple(re.compile(r) for r in (_word_start_regex(words) if words else "", _regex(free)) if r)
+        """Two passes over an ASCII text: see `_word_start_regex`."""
         self._capitals = re.compile("|".join(capitals)) if capitals else None
 
     def _index(self, matched: str) -> int | None:
@@ -134,8 +160,9 @@ class TermMatcher:
 
     def find(self, text: str) -> list[Hit]:
         found: list[tuple[int, int, int]] = []  # (start, end, index)
-        if self._regex is not None:
-            for m in self._regex.finditer(_lowered(text)):
+        lowered = _lowered(text)
+        for regex in self._scans_ascii if text.isascii() else self._scans:
+            for m in regex.finditer(lowered):
                 index = self._index(m.group())
                 if index is not None:
                     found.append((m.start(), m.end(), index))

@@ -39,6 +39,20 @@ def test_matcher_longest_term_and_ignore_phrases() -> None:
     assert [h.term for h in matcher.find("it hits everyone")] == ["everyone"]
 
 
+def test_matcher_finds_the_same_in_ascii_text_as_in_text_with_chinese() -> None:
+    # ASCII text is scanned in two passes (Latin terms at word starts, then the rest), other text in one.
+    matcher = TermMatcher(
+        ["crash", "*Exception", "lag", "log in", "v2", "(beta)", "闪退"], ignore=["no crash", "(crash)"], inflect=True
+    )
+    text = "No crash, (crash) but crashes; a flag, a lag; NullPointerException; can't log in on v2 (beta) and v23"
+    ascii_hits = [(h.term, h.start, h.end) for h in matcher.find(text)]
+    assert [term for term, _, _ in ascii_hits] == ["crash", "lag", "Exception", "log in", "v2", "(beta)"]
+    assert [(h.term, h.start, h.end) for h in matcher.find(text + " 闪退")] == [
+        *ascii_hits,
+        ("闪退", len(text) + 1, len(text) + 3),
+    ]
+
+
 @pytest.mark.parametrize("term", ["闪退", "crash", "收不到消息", "扣费不透明", "没人回", "内存泄漏", "错误码"])
 def test_complaint_terms_of_the_brief_are_in_the_lexicon(term: str) -> None:
     lexicon = load_lexicon()
