@@ -84,6 +84,7 @@ def _tail(body: str, *, inflect: bool, digits_after: bool) -> str:
 
 
 _AFTER_WORD_START = r"(?<![a-z0-9].)"
+"""Put after a Latin term's first character: the character before that one is no letter or digit."""
 
 
 def _alternatives(items: list[tuple[str, str]]) -> str:
@@ -138,7 +139,6 @@ class TermMatcher:
             lowered = body.translate(_ASCII_LOWER)
             first, rest = lowered[0], _body(lowered)[len(re.escape(lowered[0])) :]
             bounded = _is_word(first) and not term.startswith("*")
-            # After the first character is consumed, the one before it must not be a letter or digit.
             groups.setdefault(first, []).append((body, f"{_AFTER_WORD_START if bounded else ''}{rest}{tail}"))
             (words if bounded else free).setdefault(first, []).append((body, f"{rest}{tail}"))
             self._lookup.setdefault(_key(body), index)
