@@ -8,50 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
-from config import ConfigError, load_settings
 from config.settings import Settings
 from lingting import sources_cmd, tools
 from lingting import train as training
+from lingting.options import UserError, config_option, load_config, user_errors
 from lingting.tables import flagged_table, print_run_errors, run_table
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-DEFAULT_CONFIG = os.environ.get("LINGTING_CONFIG", "lingting.toml")
-
-config_option = click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_CONFIG,
-    show_default=True,
-    help="配置文件 / config file (or $LINGTING_CONFIG)",
-)
-
-
-class UserError(click.ClickException):
-    """A problem the user can fix; shown as one message, never a traceback."""
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"错误 / error: {self.format_message()}", err=True)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    try:
-        yield
-    except (ConfigError, KeyError) as exc:
-        raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
-
-
-def _load(config_path: Path) -> Settings:
-    with user_errors():
-        return load_settings(config_path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -93,10 +61,8 @@ def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verb
     from lingting.crawl import CrawlSetupError, run_crawl
     from store import Store, runs_of
 
-    try:
+    with user_errors(CrawlSetupError):
         run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
-    except (CrawlSetupError, KeyError) as exc:
-        raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
     store = Store(settings.database_path)
     runs = runs_of(store, run_id)
     console.print(run_table(runs))
@@ -114,14 +80,12 @@ def _export(settings: Settings) -> None:
 def export_errors() -> Iterator[None]:
     from exporter import ExportBusy, ExportConfigError
 
-    try:
+    with user_errors(ExportConfigError, ExportBusy):
         yield
-    except (ExportConfigError, ExportBusy, KeyError) as exc:
-        raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
 
 
 @main.command()
-@config_option
+@config_option()
 @click.option(
     "--source", "-s", "sources", multiple=True, help="只抓取该数据源 (可重复) / only this source (repeatable)"
 )
@@ -134,11 +98,11 @@ def crawl(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
       lingting crawl
       lingting crawl --source v2ex --source hn
     """
-    _crawl(config_path, _load(config_path), sources, verbose)
+    _crawl(config_path, load_config(config_path), sources, verbose)
 
 
 @main.command(name="export")
-@config_option
+@config_option()
 @click.option("--dry-run", is_flag=True, help="只显示将导出什么、发往哪里 / show what would go where; write nothing")
 @click.option("--status", is_flag=True, help="发件箱: 各目标的状态与失败原因 / outbox counts and failures per sink")
 @click.option("--replay-dead", is_flag=True, help="失败的投递重新排队并投递 / owe dead deliveries again, then deliver")
@@ -159,7 +123,7 @@ def export_cmd(config_path: Path, dry_run: bool, status: bool, replay_dead: bool
     """
     from lingting import export_cli
 
-    settings = _load(config_path)
+    settings = load_config(config_path)
     with export_errors():
         if dry_run:
             export_cli.show_dry_run(settings, console)
@@ -172,7 +136,7 @@ def export_cmd(config_path: Path, dry_run: bool, status: bool, replay_dead: bool
 
 
 @main.command()
-@config_option
+@config_option()
 @click.option("--watch", is_flag=True, help="持续运行, 到期即投递 / keep running, delivering as rows fall due")
 @click.option("--poll", type=float, default=30.0, show_default=True, help="最长等待秒数 / longest sleep, seconds")
 def deliver(config_path: Path, watch: bool, poll: float) -> None:
@@ -188,13 +152,13 @@ def deliver(config_path: Path, watch: bool, poll: float) -> None:
     """
     from lingting.export_cli import run_deliver
 
-    settings = _load(config_path)
+    settings = load_config(config_path)
     with export_errors():
         run_deliver(settings, console, watch=watch, poll=poll)
 
 
 @main.command()
-@config_option
+@config_option()
 @click.option(
     "--source", "-s", "sources", multiple=True, help="只抓取该数据源 (可重复) / only this source (repeatable)"
 )
@@ -206,7 +170,7 @@ def run(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
     Example / 示例:
       lingting run -c lingting.toml
     """
-    settings = _load(config_path)
+    settings = load_config(config_path)
     _crawl(config_path, settings, sources, verbose)
     _export(settings)
     _show_flagged(settings)
@@ -223,7 +187,7 @@ def _show_flagged(settings: Settings) -> None:
 
 
 @main.command()
-@config_option
+@config_option()
 def flagged(config_path: Path) -> None:
     """列出标记的聚类, 最严重的在前 / List flagged clusters, loudest first.
 
@@ -231,7 +195,7 @@ def flagged(config_path: Path) -> None:
     Example / 示例:
       lingting flagged -c lingting-demo/lingting.toml
     """
-    _show_flagged(_load(config_path))
+    _show_flagged(load_config(config_path))
 
 
 @main.command()
@@ -260,14 +224,14 @@ def demo(folder: Path, port: int, verbose: bool) -> None:
     with DemoSite(port=port) as site:
         config_path = write_demo_config(folder, site.base_url)
         console.print(f"sample site / 示例站点: {site.base_url}  config / 配置: {config_path}")
-        settings = _load(config_path)
+        settings = load_config(config_path)
         _crawl(config_path, settings, (), verbose)
     _export(settings)
     _show_flagged(settings)
 
 
 @main.command()
-@config_option
+@config_option()
 @click.argument("cluster_id", type=int)
 @click.option(
     "--confirm", "decision", flag_value="confirm", help="确认, 按策略导出 / confirm: export it as policy says"
@@ -299,7 +263,7 @@ def review(
         decision = decision or "relabel"
     if decision is None:
         raise UserError("say --confirm, --dismiss or --relabel CATEGORY / 请指定 --confirm、--dismiss 或 --relabel")
-    store = Store(_load(config_path).database_path)
+    store = Store(load_config(config_path).database_path)
     try:
         add_review(store, cluster_id, decision, category=category, priority=priority, reviewer=reviewer, note=note)  # type: ignore[arg-type]
     except ReviewError as exc:

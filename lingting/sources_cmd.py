@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from config import ConfigError, load_settings
 from config.settings import Settings
+from lingting.options import config_option, load_config, user_errors
 from lingting.tables import health_cell, safe
 
 
@@ -64,15 +63,7 @@ def sources_table(rows: list[dict[str, Any]]) -> Table:
 
 
 @click.command(name="sources")
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=lambda: os.environ.get("LINGTING_CONFIG", "lingting.toml"),
-    show_default="lingting.toml or $LINGTING_CONFIG",
-    help="配置文件 / config file",
-)
+@config_option()
 @click.option(
     "--reset", "reset", multiple=True, help="解除该数据源的暂停 (可重复) / lift a source's back-off (repeatable)"
 )
@@ -93,12 +84,10 @@ def sources(config_path: Path, reset: tuple[str, ...], check: bool) -> None:
     """
     from store import Store, crawl_state
 
-    try:
-        settings = load_settings(config_path)
+    settings = load_config(config_path)
+    with user_errors():
         for name in reset:
             settings.source(name)  # an unknown name is an error, not a silent no-op
-    except (ConfigError, KeyError) as exc:
-        raise click.ClickException(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
     console = Console(highlight=False)
     for name in reset:
         lifted = crawl_state.clear_backoff(Store(settings.database_path), name)

@@ -9,9 +9,9 @@ from typing import IO, Any
 
 import click
 
-from config import ConfigError, load_settings
 from config.settings import Product, Settings
 from crawler.parsers import SOURCES as PARSER_SOURCES
+from lingting.options import UserError, config_given, config_option, load_config
 
 
 @click.command()
@@ -38,7 +38,7 @@ def parse(source: str, file: IO[bytes], url: str, platform: str | None) -> None:
     try:
         result = parse_body(source, file.read(), url, platform=platform)
     except ParseError as exc:
-        raise click.ClickException(f"{file.name}: {exc}") from None
+        raise UserError(f"{file.name}: {exc}") from None
     for post in result.posts:
         click.echo(json.dumps(post.to_dict(), ensure_ascii=False, default=str))
     click.echo(f"{result.kind}: {len(result.posts)} post(s), {len(result.skipped)} skipped / 跳过", err=True)
@@ -46,18 +46,14 @@ def parse(source: str, file: IO[bytes], url: str, platform: str | None) -> None:
         click.echo(f"  skipped / 跳过: {reason}", err=True)
 
 
-def _products(config_path: Path | None, names: tuple[str, ...]) -> tuple[list[Product], Settings | None]:
+def _products(config_path: Path, given: bool, names: tuple[str, ...]) -> tuple[list[Product], Settings | None]:
     if names:
         return [Product(name=n) for n in names], None
-    path = config_path or Path("lingting.toml")
-    if path.exists():
-        try:
-            settings = load_settings(path)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
+    if config_path.exists():
+        settings = load_config(config_path)
         return settings.products, settings
-    if config_path is not None:
-        raise click.ClickException(f"{config_path}: no such file / 找不到配置文件")
+    if given:
+        raise UserError(f"{config_path}: no such file / 找不到配置文件")
     click.echo(
         "no lingting.toml: relevance is judged against no product; use --product or --config "
         "/ 未找到配置, 相关性无产品可依",
@@ -83,16 +79,10 @@ def _analyze_input(line: str) -> dict[str, Any]:
 
 @click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="取产品名与阈值的配置 / config for product names and thresholds (default ./lingting.toml)",
-)
+@config_option("取产品名与阈值的配置 / config for product names and thresholds")
 @click.option("--product", "-p", "product_names", multiple=True, help="产品名 (可重复) / product name (repeatable)")
-def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, ...]) -> None:
+@click.pass_context
+def analyze(ctx: click.Context, file: IO[str], config_path: Path, product_names: tuple[str, ...]) -> None:
     """分析 JSON Lines 文本 / Analyze JSON Lines: one result per input line, in order.
 
     Each input line has `text` (optional: `title`, `lang`, `source`, `rating`, `thread_title`,
@@ -106,7 +96,7 @@ def analyze(file: IO[str], config_path: Path | None, product_names: tuple[str, .
     """
     from sentiment import Analyzer
 
-    products, settings = _products(config_path, product_names)
+    products, settings = _products(config_path, config_given(ctx), product_names)
     analyzer = Analyzer(products, settings.analysis if settings else None)
     bad = 0
     # Lines are analyzed in batches (the Chinese model runs faster on many texts at once); typed

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from config import ConfigError, load_settings
 from config.settings import Settings
+from lingting.options import UserError, config_option, load_config
 
 if TYPE_CHECKING:
     from sentiment.training import CategoryExample
@@ -36,9 +36,8 @@ KNOWN_FILES = {
 SOCIAL, REVIEWS = "social", "reviews"
 
 
-class TrainInputError(click.ClickException):
-    def show(self, file: Any = None) -> None:
-        click.echo(f"错误 / error: {self.format_message()}", err=True)
+class TrainInputError(UserError):
+    """Labeled data that cannot be read, or nothing to learn from."""
 
 
 @dataclass
@@ -309,22 +308,11 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
 def _settings(config_path: Path, *, required: bool) -> Settings | None:
     if not config_path.exists() and not required:
         return None
-    try:
-        return load_settings(config_path)
-    except ConfigError as exc:
-        raise TrainInputError(str(exc)) from None
+    return load_config(config_path)
 
 
 @click.command()
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("lingting.toml"),
-    show_default=True,
-    help="其数据库中的审核决定用于训练 / its database's review decisions are learned from",
-)
+@config_option("其数据库中的审核决定用于训练 / its database's review decisions are learned from")
 @click.option(
     "--data",
     "data_dir",
@@ -388,15 +376,7 @@ def train(config_path: Path, data_dir: Path | None, labeled: tuple[Path, ...], n
 
 
 @click.command()
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("lingting.toml"),
-    show_default=True,
-    help="配置文件 / config file",
-)
+@config_option()
 def reanalyze(config_path: Path) -> None:
     """重新分析已存储的帖子 / Analyze the stored posts again (after lexicons or models changed).
 

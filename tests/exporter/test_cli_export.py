@@ -45,7 +45,7 @@ def test_dry_run_shows_what_would_go_where_and_writes_nothing(tmp_path: Path):
 def test_missing_secret_is_a_message_naming_the_variable(tmp_path: Path):
     path = config(tmp_path, "https://intake.test")
     result = CliRunner().invoke(main, ["export", "-c", str(path)], env={"WH_SECRET": ""})
-    assert result.exit_code == 1 and "WH_SECRET" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "WH_SECRET" in result.output and "Traceback" not in result.output
 
 
 def test_status_then_replay_dead(tmp_path: Path):
@@ -62,7 +62,7 @@ def test_status_then_replay_dead(tmp_path: Path):
         assert status.exit_code == 0 and "Dead" in status.output and "HTTP 400" in status.output
         assert "k-123456" not in status.output + first.output
         bad = CliRunner().invoke(main, ["export", "-c", str(path), "--replay-dead", "--sink", "nope"], env=env)
-        assert bad.exit_code == 1 and "nope" in bad.output
+        assert bad.exit_code == 2 and "nope" in bad.output
         replay = CliRunner().invoke(main, ["export", "-c", str(path), "--replay-dead", "--sink", "webhook:0"], env=env)
         assert replay.exit_code == 0 and "1 dead deliveries owed again" in replay.output
         assert list(state.tickets.values()) == [1]

@@ -39,7 +39,7 @@ def test_parse_bad_file_is_one_clear_message(tmp_path: Path):
     bad = tmp_path / "latest.json"
     bad.write_text('[{"id": 1, "title": "trunc', encoding="utf-8")
     result = CliRunner().invoke(main, ["parse", "v2ex", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "latest.json" in result.output and "Traceback" not in result.output
 
 
@@ -50,17 +50,17 @@ def test_init_writes_valid_commented_config_and_will_not_overwrite(tmp_path: Pat
     settings = load_settings(path)
     assert settings.sources and settings.products
     again = runner.invoke(main, ["init", "--path", str(path)])
-    assert again.exit_code == 1 and "--force" in again.output
+    assert again.exit_code == 2 and "--force" in again.output
 
 
 def test_bad_config_is_a_message_not_a_traceback(tmp_path: Path):
     path = tmp_path / "lingting.toml"
     path.write_text('products = [{ name = "x" }]\n[[sources]]\nname = "a"\ntype = "zhihu"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["crawl", "-c", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown type 'zhihu'" in result.output and "Traceback" not in result.output
     missing = CliRunner().invoke(main, ["flagged", "-c", str(tmp_path / "none.toml")])
-    assert missing.exit_code == 1 and "lingting init" in missing.output
+    assert missing.exit_code == 2 and "lingting init" in missing.output
 
 
 def test_crawl_unknown_source_is_named(tmp_path: Path):
@@ -69,7 +69,7 @@ def test_crawl_unknown_source_is_named(tmp_path: Path):
         'products = [{ name = "x" }]\n[[sources]]\nname = "a"\ntype = "rss"\nurl = "http://127.0.0.1:9/f"\n'
     )
     result = CliRunner().invoke(main, ["crawl", "-c", str(path), "--source", "nope"])
-    assert result.exit_code == 1 and "nope" in result.output
+    assert result.exit_code == 2 and "nope" in result.output
 
 
 def test_analyze_writes_one_object_per_line_in_order():
@@ -131,4 +131,20 @@ def test_review_records_a_decision(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert latest_review(store, cid)["category"] == "bug"  # type: ignore[index]
     bad = CliRunner().invoke(main, ["review", "-c", str(path), str(cid)])
-    assert bad.exit_code == 1 and "--confirm" in bad.output
+    assert bad.exit_code == 2 and "--confirm" in bad.output
+
+
+def test_every_command_takes_the_same_config_option(tmp_path: Path, monkeypatch):
+    """One -c/--config everywhere, read from $LINGTING_CONFIG when the command runs."""
+    from lingting.options import default_config_path
+
+    monkeypatch.setenv("LINGTING_CONFIG", str(tmp_path / "elsewhere.toml"))
+    with_config = {name: cmd for name, cmd in main.commands.items() if any(p.name == "config_path" for p in cmd.params)}
+    expected = {"crawl", "export", "deliver", "run", "flagged", "review", "sources", "analyze", "train", "reanalyze"}
+    assert expected <= set(with_config)
+    for name, cmd in with_config.items():
+        option = next(p for p in cmd.params if p.name == "config_path")
+        assert option.opts == ["--config", "-c"] or set(option.opts) == {"--config", "-c"}, name
+        assert option.default is default_config_path, name
+    missing = CliRunner().invoke(main, ["reanalyze"])
+    assert missing.exit_code == 2 and "elsewhere.toml" in missing.output and "Traceback" not in missing.output

@@ -72,9 +72,9 @@ def test_bad_input_is_reported_in_words(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x", "category": "crash"}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["train", "--labeled", str(bad), "--out", str(tmp_path / "o"), "--no-reviews"])
-    assert result.exit_code == 1 and "bad.jsonl:1: category must be one of" in result.output
+    assert result.exit_code == 2 and "bad.jsonl:1: category must be one of" in result.output
     empty = CliRunner().invoke(main, ["train", "-c", str(tmp_path / "none.toml"), "--out", str(tmp_path / "o")])
-    assert empty.exit_code == 1 and "nothing to learn from" in empty.output and "Traceback" not in empty.output
+    assert empty.exit_code == 2 and "nothing to learn from" in empty.output and "Traceback" not in empty.output
 
 
 def test_review_decisions_become_training_examples(tmp_path: Path) -> None:
@@ -116,4 +116,4 @@ def test_reanalyze_rewrites_stale_analyses_and_retriages(tmp_path: Path) -> None
 
 def test_reanalyze_needs_a_config(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["reanalyze", "-c", str(tmp_path / "none.toml")])
-    assert result.exit_code == 1 and "lingting init" in result.output
+    assert result.exit_code == 2 and "lingting init" in result.output
