@@ -45,13 +45,46 @@ def _message(err: dict[str, Any]) -> str:
         return "needs a `type` key / 缺少 type"
     if kind == "literal_error":
         return f"is {err.get('input')!r}; allowed: {err.get('ctx', {}).get('expected', '')} / 取值不允许"
-    msg = str(err.get("msg", kind))
-    return msg.removeprefix("Value error, ")
+    msg = str(err.get("msg", kind)).removeprefix("Value error, ")
+    if _has_chinese(msg):
+        return msg  # our own validators say it in both languages
+    return f"{msg} / {_CHINESE.get(kind, '取值无效')}"
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+_CHINESE = {
+    "greater_than": "取值太小",
+    "greater_than_equal": "取值太小",
+    "less_than": "取值太大",
+    "less_than_equal": "取值太大",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "bool_parsing": "须为 true 或 false",
+    "bool_type": "须为 true 或 false",
+    "string_type": "须为文本",
+    "string_pattern_mismatch": "格式不对",
+    "string_too_short": "太短",
+    "string_too_long": "太长",
+    "list_type": "须为列表",
+    "too_short": "项数太少",
+    "too_long": "项数太多",
+    "dict_type": "须为表",
+    "model_type": "须为表",
+    "model_attributes_type": "须为表",
+    "url_parsing": "不是有效网址",
+}
+"""pydantic's messages are English; the Chinese half of the common ones (else a general one)."""
 
 
 def settings_from_toml(text: str, *, origin: str = "lingting.toml", base_dir: Path | None = None) -> Settings:
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # Windows editors start UTF-8 files with a BOM
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: not valid TOML ({exc}) / 不是有效的 TOML") from None
     try:
@@ -66,13 +99,18 @@ def settings_from_toml(text: str, *, origin: str = "lingting.toml", base_dir: Pa
         if settings.analysis.models:
             # The analyzer only sees AnalysisSettings, so resolve against the config file here.
             settings.analysis.models = str(settings.path(settings.analysis.models))
+    if settings.analysis.models and not Path(settings.analysis.models).is_dir():
+        raise ConfigError(
+            f"{origin}: analysis.models: no folder {settings.analysis.models}; run `lingting train` to write"
+            " one, or remove the key to use the shipped models / 模型文件夹不存在"
+        )
     return settings
 
 
 def load_settings(path: str | Path) -> Settings:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"{p}: no such file; run `lingting init` to write one / 找不到配置文件, 可先运行 lingting init"

@@ -47,6 +47,7 @@ from config.export import (
 from config.export import (
     ZendeskSink as ZendeskSink,
 )
+from config.query_syntax import QueryError, parse_query
 from config.sources import (
     AppStoreSource as AppStoreSource,
 )
@@ -100,6 +101,16 @@ class Product(_Model):
     """A boolean query that a post must satisfy instead of naming the product: AND, OR, NOT, "quoted
     phrases", NEAR/n, parentheses (sentiment/query.py), e.g. `(Agora OR 声网) AND (SDK OR RTC)`."""
 
+    @field_validator("query")
+    @classmethod
+    def _readable_query(cls, query: str | None) -> str | None:
+        if query is not None and query.strip():
+            try:
+                parse_query(query)
+            except QueryError as exc:
+                raise ValueError(f"{query!r} cannot be read: {exc}") from None
+        return query
+
     @property
     def terms(self) -> list[str]:
         return [self.name, *self.aliases]
@@ -120,7 +131,16 @@ class CrawlSettings(_Model):
     blocked_backoff_minutes: int = Field(default=60, ge=1)
     """A blocked source (403/429, captcha, login wall) is skipped by the crawls of this many minutes."""
     unhealthy_parse_error_rate: float = Field(default=0.2, gt=0, le=1)
-    """A source whose share of unreadable responses and records passes this is marked unhealthy."""
+    """A source whose share of unreadable responses and records (or of failed requests) passes this is
+    marked unhealthy."""
+    max_response_mb: float = Field(default=32, gt=0, le=1024)
+    """An answer larger than this, as sent or once decompressed, is dropped and counted (a gzip bomb
+    cannot fill the memory)."""
+    warn_response_mb: float = Field(default=8, gt=0, le=1024)
+    """An answer larger than this is logged as large."""
+    max_post_chars: int = Field(default=100_000, ge=1_000)
+    """A post's text (and each text field of its raw record) is cut to this many characters: the head
+    is kept, and the cut is marked in the raw record and counted."""
 
 
 class AnalysisSettings(_Model):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from config.base import _Model
+from config.web import HostName, HttpUrl
 
 
 class _Source(_Model):
@@ -15,18 +16,26 @@ class _Source(_Model):
     every_minutes: int = Field(default=60, ge=1)
     """How often the scheduler crawls this source."""
     max_pages: int = Field(default=3, ge=1, le=100)
+    allowed_hosts: list[HostName] = Field(default_factory=list)
+    """Hosts besides the source's own site that a redirect may lead to (`*.example.com` for all under
+    it); a redirect anywhere else is refused and counted."""
+
+    @property
+    def site_url(self) -> str:
+        """The address the source's requests start from: its `base_url` (a feed's `url`)."""
+        return str(getattr(self, "base_url", None) or getattr(self, "url", ""))
 
 
 class V2exSource(_Source):
     type: Literal["v2ex"]
-    base_url: str = "https://www.v2ex.com"
+    base_url: HttpUrl = "https://www.v2ex.com"
     latest: bool = True
     nodes: list[str] = Field(default_factory=list)
 
 
 class DiscourseSource(_Source):
     type: Literal["discourse"]
-    base_url: str
+    base_url: HttpUrl
     queries: list[str] = Field(default_factory=list)
     """Search terms; empty means the product names and aliases."""
     latest: bool = True
@@ -37,7 +46,7 @@ class DiscourseSource(_Source):
 
 class HackerNewsSource(_Source):
     type: Literal["hackernews"]
-    base_url: str = "https://hn.algolia.com"
+    base_url: HttpUrl = "https://hn.algolia.com"
     queries: list[str] = Field(default_factory=list)
     """Search terms; empty means the product names and aliases."""
     tags: list[Literal["story", "comment"]] = ["story", "comment"]
@@ -46,7 +55,7 @@ class HackerNewsSource(_Source):
 
 class FeedSource(_Source):
     type: Literal["rss"]
-    url: str
+    url: HttpUrl
     platform: str = "rss"
     """Recorded as the posts' source platform (e.g. `weibo` for an RSSHub Weibo route)."""
 
@@ -55,7 +64,7 @@ class RedditSource(_Source):
     """Reddit's public JSON, no OAuth: Reddit limits such clients hard, so keep the request count low."""
 
     type: Literal["reddit"]
-    base_url: str = "https://www.reddit.com"
+    base_url: HttpUrl = "https://www.reddit.com"
     queries: list[str] = Field(default_factory=list)
     """Search terms; empty means the product names and aliases."""
     search_all: bool = True
@@ -74,7 +83,7 @@ class StackExchangeSource(_Source):
 
     type: Literal["stackexchange"]
     every_minutes: int = Field(default=180, ge=1)
-    base_url: str = "https://api.stackexchange.com"
+    base_url: HttpUrl = "https://api.stackexchange.com"
     site: str = Field(default="stackoverflow", pattern=r"^[a-z0-9.-]+$")
     """The API's site name: stackoverflow, superuser, serverfault, android, ..."""
     queries: list[str] = Field(default_factory=list)
@@ -87,7 +96,7 @@ class StackExchangeSource(_Source):
 
 class GitHubSource(_Source):
     type: Literal["github"]
-    base_url: str = "https://api.github.com"
+    base_url: HttpUrl = "https://api.github.com"
     queries: list[str] = Field(default_factory=list)
     """Search terms; empty means the product names and aliases. Each is searched as a phrase."""
     qualifiers: str = "in:title,body"
@@ -101,7 +110,7 @@ class GitHubSource(_Source):
 
 class AppStoreSource(_Source):
     type: Literal["appstore"]
-    base_url: str = "https://itunes.apple.com"
+    base_url: HttpUrl = "https://itunes.apple.com"
     app_id: str = Field(pattern=r"^\d+$")
     """The number in the app's store address (apps.apple.com/.../id<app_id>)."""
     countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default=["us"], min_length=1)
@@ -128,7 +137,7 @@ class WeiboSource(_ChineseSource):
     """m.weibo.cn keyword search; it needs a logged-in browser's cookie."""
 
     type: Literal["weibo"]
-    base_url: str = "https://m.weibo.cn"
+    base_url: HttpUrl = "https://m.weibo.cn"
     cookie_env: str = Field(default="WEIBO_COOKIE", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     """Environment variable holding the Cookie header of a logged-in m.weibo.cn session; unset skips the source."""
     min_delay_seconds: float = Field(default=5.0, ge=0)
@@ -143,7 +152,7 @@ class TiebaSource(_ChineseSource):
     """Baidu Tieba keyword search, the threads found, and their 楼中楼 replies."""
 
     type: Literal["tieba"]
-    base_url: str = "https://tieba.baidu.com"
+    base_url: HttpUrl = "https://tieba.baidu.com"
     max_threads: int = Field(default=10, ge=0, le=200)
     """How many threads found by the search are opened for their floors and 楼中楼 replies."""
     cookie_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -154,7 +163,7 @@ class BilibiliSource(_ChineseSource):
     """Bilibili video search (wbi-signed), the comments of videos about the product and their sub-replies."""
 
     type: Literal["bilibili"]
-    base_url: str = "https://api.bilibili.com"
+    base_url: HttpUrl = "https://api.bilibili.com"
     max_videos: int = Field(default=10, ge=0, le=200)
     """How many videos about the product are opened for their comments."""
     cookie_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -40,6 +40,20 @@ def verdict(run: Mapping[str, Any], *, ever_yielded: bool, max_error_rate: float
             f"{bad} of {total} responses or records could not be read ({rate:.0%} > {max_error_rate:.0%})"
             f" / 解析失败 {bad}/{total}（{rate:.0%}，超过 {max_error_rate:.0%}）",
         )
+    if posts == 0 and errors:
+        # Nothing read, and something failed: a first crawl of a dead or misconfigured source.
+        samples = run.get("error_samples") or []
+        first = f": {samples[0]}" if samples else ""
+        return "unhealthy", f"nothing was read, {errors} error(s){first} / 没有读到任何帖子, 出错 {errors} 次"
+    failed = int(run.get("failed_requests", 0))
+    requests = max(int(run.get("requests", 0)), failed)
+    if failed and failed / requests > max_error_rate:
+        rate = failed / requests
+        return (
+            "unhealthy",
+            f"{failed} of {requests} requests failed ({rate:.0%} > {max_error_rate:.0%})"
+            f" / 请求失败 {failed}/{requests}（{rate:.0%}，超过 {max_error_rate:.0%}）",
+        )
     if posts == 0 and ever_yielded and responses:
         return "unhealthy", "yielded posts before, none this run / 以前能抓到帖子，这次一条也没有"
     return "ok", None

@@ -5,6 +5,7 @@ reply count are brought up to date (`lingting reanalyze` is the way to re-judge 
 Nor is one whose text is a fragment of the stored text: sites show a post whole in one place and
 cut in others (Discourse's topic list excerpt, its search blurb "...words..."), and the cut copy
 must not replace the whole one.
+A post longer than `[crawl] max_post_chars` is cut to its head first (crawler/limits.py).
 Checkpoints (crawler/incremental.py) come through here too, after the posts they cover, and
 advance the incremental state only if all of those posts were stored.
 """
@@ -19,6 +20,7 @@ from config.settings import Settings
 from crawler.analysis import analyze_and_store, own_text, shared_analyzer, shared_store
 from crawler.incremental import CrawlState, ListingDone, ThreadVisited
 from crawler.items import PostItem
+from crawler.limits import cut_post
 from crawler.report import count, note_error
 from sentiment import Analyzer
 from sentiment.fingerprint import content_key, normalize_text
@@ -67,6 +69,8 @@ class StorePipeline:
         assert self.store is not None and self.analyzer is not None
         name = item.source_name or item.source
         count(self.crawler, name, "posts_parsed")
+        if cut_post(item, self.settings.crawl.max_post_chars):
+            count(self.crawler, name, "cut_posts")
         post = item.to_dict()
         known = stored_post(self.store, item.source, item.source_post_id)
         if known is not None and (known.content_key == content_key(own_text(post)) or _fragment(item, known)):

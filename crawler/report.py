@@ -13,6 +13,9 @@ one `crawl_runs` row per source it crawled is written, with the source's health 
     parse_errors   bodies that could not be read at all (also counted in errors)
     skipped        broken records left out of readable bodies
     blocked        responses that showed a block (403/429, captcha, login wall)
+    refused        requests not sent: off-site redirects, private addresses (crawler/targets.py)
+    too_large      answers dropped for their size; cut_posts: posts cut to their head (crawler/limits.py)
+    failed_requests  requests that ended in an error (HTTP error, no answer, refused, too large)
 """
 
 from __future__ import annotations
@@ -45,6 +48,10 @@ COUNTERS = (
     "parse_errors",
     "skipped",
     "blocked",
+    "refused",
+    "too_large",
+    "cut_posts",
+    "failed_requests",
 )
 MAX_SAMPLES = 20
 MAX_SKIPPED_SAMPLES = 3
@@ -115,6 +122,7 @@ class CrawlReport:
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
         crawler.signals.connect(ext.request_left_downloader, signal=signals.request_left_downloader)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -142,6 +150,17 @@ class CrawlReport:
         # Every answer as the site sent it: a 429 retried later, a 304, a block page the crawl drops.
         if name := request.meta.get("source_name"):
             note_response(self.crawler, name, str(response.status))
+
+    def spider_error(self, failure: Any, response: Any, spider: Any = None) -> None:
+        # A bug in a spider's callback: Scrapy logs it (shown with -v); the run counts it, so the
+        # source is not called healthy without it.
+        if name := response.meta.get("source_name"):
+            error = failure.value
+            note_error(
+                self.crawler,
+                name,
+                f"{response.url}: crawler failed ({type(error).__name__}: {str(error)[:200]}) / 抓取程序出错",
+            )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.progress is not None and self.progress.running:

@@ -39,10 +39,16 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"crawler.report.CrawlReport": 500}
 # Around Scrapy's RetryMiddleware (550) and HttpCompressionMiddleware (590); see crawler/middlewares.py.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.targets.TargetGuardMiddleware": 540,
     "crawler.middlewares.BlockDetectionMiddleware": 545,
     "crawler.middlewares.RateLimitMiddleware": 555,
     "crawler.middlewares.ConditionalRequestsMiddleware": 585,
 }
+# Sources fetch http(s) only: no file://, ftp://, s3:// or data: handler to reach through a redirect or a link.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Also bound decompression (HttpCompressionMiddleware), so a small gzip bomb cannot fill the memory.
+DOWNLOAD_MAXSIZE = int(CrawlSettings().max_response_mb * 1024 * 1024)
+DOWNLOAD_WARNSIZE = int(CrawlSettings().warn_response_mb * 1024 * 1024)
 LINGTING_INCREMENTAL = True
 LINGTING_RETRY_AFTER_MAX = 300.0
 LINGTING_BLOCKED_BACKOFF_MINUTES = 60
@@ -59,6 +65,8 @@ def crawl_settings(crawl: CrawlSettings) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
         "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
         "RETRY_TIMES": crawl.retries,
+        "DOWNLOAD_MAXSIZE": int(crawl.max_response_mb * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": int(crawl.warn_response_mb * 1024 * 1024),
         "LINGTING_INCREMENTAL": crawl.incremental,
         "LINGTING_RETRY_AFTER_MAX": crawl.retry_after_max_seconds,
         "LINGTING_BLOCKED_BACKOFF_MINUTES": crawl.blocked_backoff_minutes,

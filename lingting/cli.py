@@ -15,14 +15,14 @@ from rich.console import Console
 from config.settings import Settings
 from lingting import sources_cmd, tools
 from lingting import train as training
-from lingting.options import UserError, config_option, load_config, user_errors
-from lingting.tables import flagged_table, print_run_errors, run_table
+from lingting.options import LingtingGroup, UserError, config_option, load_config, user_errors
+from lingting.tables import flagged_table, print_run_errors, run_table, safe
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LingtingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="lingting")
 def main() -> None:
     """聆听 lingting: 监听论坛与社交媒体上关于产品的反馈, 标记投诉, 聚类去重, 生成工单。
@@ -52,21 +52,34 @@ def init(path: Path, force: bool) -> None:
     """
     if path.exists() and not force:
         raise UserError(f"{path} already exists; use --force to overwrite / 文件已存在, 可用 --force 覆盖")
+    if not path.parent.is_dir():
+        raise UserError(f"no folder {path.parent} to write {path.name} in; create it first / 文件夹不存在, 请先创建")
     text = resources.files("config").joinpath("lingting.example.toml").read_text(encoding="utf-8")
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror} / 无法写入该文件") from None
     console.print(f"wrote / 已写入 {path}. Edit the products and sources, then run `lingting run`.")
 
 
-def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verbose: bool) -> None:
+def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verbose: bool) -> bool:
+    """Crawl and print the run summary; True when every source crawled was healthy."""
     from lingting.crawl import CrawlSetupError, run_crawl
     from store import Store, runs_of
 
+    store = Store(settings.database_path)  # a database that cannot be opened is told before any crawl
     with user_errors(CrawlSetupError):
         run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
-    store = Store(settings.database_path)
     runs = runs_of(store, run_id)
     console.print(run_table(runs))
     print_run_errors(console, runs)
+    failed = [r["source_name"] for r in runs if r["health"] != "ok"]
+    if failed:
+        hint = "" if verbose else "; -v shows the crawler's log / 加 -v 可查看抓取日志"
+        console.print(
+            safe(f"{len(failed)} source(s) not healthy: {', '.join(failed)} / {len(failed)} 个数据源异常{hint}", 400)
+        )
+    return not failed
 
 
 def _export(settings: Settings) -> None:
@@ -98,7 +111,8 @@ def crawl(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
       lingting crawl
       lingting crawl --source v2ex --source hn
     """
-    _crawl(config_path, load_config(config_path), sources, verbose)
+    if not _crawl(config_path, load_config(config_path), sources, verbose):
+        sys.exit(1)
 
 
 @main.command(name="export")
@@ -171,9 +185,11 @@ def run(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
       lingting run -c lingting.toml
     """
     settings = load_config(config_path)
-    _crawl(config_path, settings, sources, verbose)
-    _export(settings)
+    healthy = _crawl(config_path, settings, sources, verbose)
+    _export(settings)  # what the healthy sources found is exported all the same
     _show_flagged(settings)
+    if not healthy:
+        sys.exit(1)
 
 
 def _show_flagged(settings: Settings) -> None:
@@ -221,13 +237,23 @@ def demo(folder: Path, port: int, verbose: bool) -> None:
     from lingting.demo import write_demo_config
     from lingting.demo_site import DemoSite
 
-    with DemoSite(port=port) as site:
+    site = DemoSite(port=port)
+    try:
+        site.start()
+    except OSError as exc:
+        raise UserError(
+            f"cannot serve the sample site on port {port}: {exc.strerror}; pick another --port or 0"
+            f" / 端口 {port} 无法使用 (可能已被占用), 请换一个 --port 或用 0"
+        ) from None
+    with site:
         config_path = write_demo_config(folder, site.base_url)
         console.print(f"sample site / 示例站点: {site.base_url}  config / 配置: {config_path}")
         settings = load_config(config_path)
-        _crawl(config_path, settings, (), verbose)
+        healthy = _crawl(config_path, settings, (), verbose)
     _export(settings)
     _show_flagged(settings)
+    if not healthy:
+        sys.exit(1)
 
 
 @main.command()

@@ -1,17 +1,27 @@
-"""Run the configured spiders in this process with Scrapy's CrawlerProcess."""
+"""Run the configured spiders in this process with Scrapy's CrawlerProcess.
+
+Without `verbose`, nothing of Scrapy's or Twisted's log reaches the terminal: what went wrong is
+counted per source and told by the run summary, in one line per source. A source whose spider
+could not start or did not finish gets an unhealthy run with the reason, never no run at all.
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
+from twisted.python.failure import Failure
 
 from config.settings import Settings
 from crawler.spiders import SPIDERS
+from store import Store, record_run, runs_of, utc_now
 
 
 class CrawlSetupError(Exception):
@@ -37,6 +47,22 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
 
 
+class _OneLine(logging.Formatter):
+    """A log record's first line, without its traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return record.getMessage().splitlines()[0] if record.getMessage() else ""
+
+
+def _quiet_log() -> None:
+    # Scrapy installs no handler (install_root_handler=False); this one keeps Python's last-resort
+    # handler from printing warnings and tracebacks, and shows only what stops the whole crawl.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.CRITICAL)
+    handler.setFormatter(_OneLine())
+    logging.getLogger().addHandler(handler)
+
+
 def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = None, *, verbose: bool = False) -> str:
     """Crawl and return the run id under which every source's figures were recorded."""
     grouped = select_sources(settings, names)
@@ -48,13 +74,50 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
             "LINGTING_CONFIG": str(config_path),
             "LINGTING_RUN_ID": run_id,
             "LINGTING_PROGRESS": True,
-            "LOG_LEVEL": "INFO" if verbose else "WARNING",
+            "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
             "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s",
         },
         priority="cmdline",
     )
-    process = CrawlerProcess(scrapy_settings)
+    if not verbose:
+        _quiet_log()
+    process = CrawlerProcess(scrapy_settings, install_root_handler=verbose)
+    failures: dict[str, str] = {}
+    started_at = utc_now()
     for source_type, source_names in grouped.items():
-        process.crawl(SPIDERS[source_type], sources=",".join(source_names))
+        done = process.crawl(SPIDERS[source_type], sources=",".join(source_names))
+        done.addErrback(_note_failure, failures, source_names)
     process.start()
+    _record_missing(settings, run_id, grouped, failures, started_at)
     return run_id
+
+
+def _note_failure(failure: Failure, failures: dict[str, str], names: list[str]) -> None:
+    error = failure.value
+    for name in names:
+        failures[name] = f"{type(error).__name__}: {str(error)[:300]}"
+
+
+def _record_missing(
+    settings: Settings, run_id: str, grouped: dict[str, list[str]], failures: dict[str, str], started_at: str
+) -> None:
+    """An unhealthy run for every source the crawl did not record (its spider failed to start or crashed)."""
+    store = Store(settings.database_path)
+    recorded = {row["source_name"] for row in runs_of(store, run_id)}
+    for source_type, names in grouped.items():
+        for name in names:
+            if name in recorded:
+                continue
+            why = failures.get(name, "the crawl stopped before this source finished")
+            run: dict[str, Any] = {
+                "run_id": run_id,
+                "source_name": name,
+                "source": source_type,
+                "started_at": started_at,
+                "finished_at": utc_now(),
+                "errors": 1,
+                "error_samples": [f"not crawled: {why} / 未能抓取"],
+                "health": "unhealthy",
+                "health_reason": f"the crawl of this source failed: {why} / 该数据源抓取失败",
+            }
+            record_run(store, run)

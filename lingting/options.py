@@ -66,6 +66,18 @@ def user_errors(*kinds: type[BaseException]) -> Iterator[None]:
         raise UserError(str(exc.args[0] if isinstance(exc, KeyError) else exc)) from None
 
 
+class LingtingGroup(click.Group):
+    """The `lingting` group: a database that cannot be opened is a user error in every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise UserError(str(exc)) from None
+
+
 def load_config(config_path: Path) -> Settings:
     with user_errors():
         return load_settings(config_path)

@@ -55,7 +55,7 @@ def run_table(runs: Iterable[dict[str, Any]]) -> Table:
     table = Table(title="Crawl summary / 抓取汇总")
     columns = (
         "source 数据源", "requests 请求", "304 未变", "posts 帖子", "new 新增", "flagged 标记", "errors 错误",
-        "seconds 耗时", "health 状态",
+        "limits 超限", "seconds 耗时", "health 状态",
     )  # fmt: skip
     for col in columns:
         table.add_column(col)
@@ -68,18 +68,50 @@ def run_table(runs: Iterable[dict[str, Any]]) -> Table:
             safe(r["new_posts"]),
             safe(r["flagged"]),
             safe(r["errors"]),
+            safe(sum(int(r.get(key) or 0) for key, _, _ in LIMITS)),
             safe(f"{float(r.get('duration_seconds') or 0):.1f}"),
             health_cell(r.get("health")),
         )
     return table
 
 
+LIMITS = (
+    ("refused", "request(s) refused (off-site redirect or private address)", "个请求被拒绝 (跨站重定向或内网地址)"),
+    ("too_large", "answer(s) over the size limit dropped", "个响应超过大小上限, 已丢弃"),
+    ("cut_posts", "post(s) cut to their head", "条帖子过长, 已截断"),
+)
+
+
+def limits_hit(run: dict[str, Any]) -> str:
+    """The limits a source's run hit, in words ("" for none)."""
+    parts = [(int(run.get(key) or 0), en, zh) for key, en, zh in LIMITS]
+    hit = [(n, en, zh) for n, en, zh in parts if n]
+    if not hit:
+        return ""
+    english = ", ".join(f"{n} {en}" for n, en, _ in hit)
+    return f"limits: {english} / 限制: " + ", ".join(f"{n} {zh}" for n, _, zh in hit)
+
+
+def _alike(samples: Iterable[str]) -> list[tuple[str, int]]:
+    """Samples grouped by what went wrong (the words after the address), first of each with its count."""
+    groups: dict[str, list[str]] = {}
+    for sample in samples:
+        what = sample.split(": ", 1)[-1]
+        groups.setdefault(what, []).append(sample)
+    return [(found[0], len(found)) for found in groups.values()]
+
+
 def print_run_errors(console: Console, runs: Iterable[dict[str, Any]]) -> None:
-    """Why a source is not healthy (blocked, expired cookie, nothing parsed), then the error samples."""
+    """Why a source is not healthy, the limits it hit, then its error samples, one line per kind of error."""
     for r in runs:
+        reason = r.get("health_reason") or ""
         if (r.get("health") or "ok") != "ok":
             verdict = f"{r['health']} {HEALTH_ZH.get(r['health'], '')}"
-            label = f"[{r['source_name']}] {verdict}: {r.get('health_reason') or ''}"
-            console.print(Text("  ! ", style="bold red") + safe(label, 400))
-        for sample in r["error_samples"]:
-            console.print(Text("  ! ") + safe(f"[{r['source_name']}] {sample}", 300))
+            console.print(Text("  ! ", style="bold red") + safe(f"[{r['source_name']}] {verdict}: {reason}", 400))
+        if limits := limits_hit(r):
+            console.print(Text("  ! ") + safe(f"[{r['source_name']}] {limits}", 400))
+        for sample, n in _alike(r["error_samples"]):
+            if sample in reason:
+                continue  # the reason quotes it, and counts the errors
+            more = f" (+{n - 1} more like it / 另有 {n - 1} 条相同)" if n > 1 else ""
+            console.print(Text("  ! ") + safe(f"[{r['source_name']}] {sample}{more}", 300))

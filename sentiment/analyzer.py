@@ -28,6 +28,9 @@ from sentiment.textnorm import normalize_text
 REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
 """Sources whose posts are app-store reviews (also recognised by a star rating)."""
 REGISTERS = ("post", "review")
+EVIDENCE_ITEMS = 30
+"""At most this many distinct terms or error codes are listed as a post's evidence: a hostile post
+repeating thousands of codes must not make an analysis record larger than the post."""
 TEXT_FIELDS = ("title", "lang", "source", "thread_title", "register", "about")
 """The optional text fields of a post given to `analyze_many` (beside `text` and `rating`)."""
 
@@ -69,6 +72,10 @@ class Analysis:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def _bounded(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))[:EVIDENCE_ITEMS]
 
 
 def stars_of(value: object) -> int | None:
@@ -195,11 +202,11 @@ class Analyzer:
         return Analysis(
             lang=language,
             relevant=relevance.relevant,
-            relevance_terms=relevance.terms,
+            relevance_terms=_bounded(relevance.terms),
             sentiment=score,
             polarity=polarity,
             complaint=complaint,
-            complaint_terms=evidence.terms,
+            complaint_terms=_bounded(evidence.terms),
             category=decided.category,
             priority=decision.priority,
             impact=decision.impact,
@@ -209,7 +216,7 @@ class Analyzer:
             product_area=details.product_area,
             sdk_version=details.sdk_version,
             platform=details.platform,
-            error_codes=details.error_codes,
+            error_codes=_bounded(details.error_codes),
             attribution=attribute(norm, evidence, lexicon),
             sentiment_model=model_name(norm, language),
             flag_reasons=flag_reasons(

@@ -62,7 +62,7 @@ class ProductMatcher:
     def _found(rule: _ProductRule, text: str) -> list[str]:
         if rule.exclude.find(text):
             return []
-        names = [hit.term for hit in rule.names.find(text)]
+        names = list(dict.fromkeys(hit.term for hit in rule.names.find(text)))  # each name once, however often said
         if rule.query is not None:
             hits = rule.query.hits(text)
             if not rule.query.matches(text, hits):

@@ -81,15 +81,19 @@ def _decode(row: Mapping[str, Any]) -> dict[str, Any]:
 class Store:
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc} / 无法打开数据库") from None
+            conn.execute("PRAGMA journal_mode=WAL")  # the first statement opens the file
+        except (OSError, sqlite3.Error) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StoreError(
+                f"cannot open the database {self.path} ({why}); check the `database` path in the config"
+                " / 无法打开数据库, 请检查配置中的 database 路径"
+            ) from None
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
-        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         self._migrate()

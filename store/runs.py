@@ -2,7 +2,9 @@
 
 `health` is one of "ok", "unhealthy" (the source answered but yields nothing it used to, or too
 many parse errors), "blocked" (403/429, captcha or login wall) and "backoff" (skipped: a block
-earlier asked to wait); `health_reason` says why in words.
+earlier asked to wait); `health_reason` says why in words. The limits hit are counted: `refused`
+(requests to places a source may not go), `too_large` (answers dropped for their size) and
+`cut_posts` (posts cut to their head).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ _COUNTS = (
     "parse_errors",
     "skipped",
     "blocked",
+    "refused",
+    "too_large",
+    "cut_posts",
 )
 HEALTH = ("ok", "unhealthy", "blocked", "backoff")
 

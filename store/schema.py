@@ -189,4 +189,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, key)
     )
     """,
+    # 8: the limits a crawl hit, per source: requests refused (off-site redirects, private
+    # addresses), answers dropped for their size, posts cut to their head
+    """
+    ALTER TABLE crawl_runs ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN too_large INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN cut_posts INTEGER NOT NULL DEFAULT 0
+    """,
 ]

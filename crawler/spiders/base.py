@@ -55,6 +55,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -64,11 +65,13 @@ from config.settings import Settings, SourceSettings
 from crawler.analysis import shared_store
 from crawler.incremental import CrawlState, ListingDone, ThreadVisited
 from crawler.items import PostItem
+from crawler.limits import too_large
 from crawler.middlewares import SourceBlocked
 from crawler.parsers import ParseError, ParseResult, parse
 from crawler.parsers.common import iso_utc
 from crawler.report import count, note_backoff, note_error, note_skipped
 from crawler.settings import crawl_settings
+from crawler.targets import TargetRefused
 from store.crawl_state import PostKey
 
 OrderKey = Callable[[PostItem], str | None]
@@ -181,6 +184,9 @@ class ListeningSpider(scrapy.Spider):
         name = request.meta.get("source_name", self.name)
         if failure.check(SourceBlocked):
             return  # counted as blocked, with its reason, where the block was seen
+        count(self.crawler, name, "failed_requests")
+        if too_large(failure):
+            count(self.crawler, name, "too_large")
         note_error(self.crawler, name, f"{request.url}: {describe_failure(failure)}")
 
     def mentions_product(self, post: PostItem) -> bool:
@@ -275,6 +281,12 @@ def describe_failure(failure: Failure) -> str:
             429: "too many requests, rate-limited / 请求过多, 被限流",
         }.get(status, "server error / 服务器错误" if status >= 500 else "request refused / 请求被拒绝")
         return f"HTTP {status}: {hint}"
+    if failure.check(TargetRefused):
+        return failure.getErrorMessage()
+    if too_large(failure):
+        return "answer larger than the size limit ([crawl] max_response_mb), dropped / 响应超过大小上限, 已丢弃"
+    if failure.check(IgnoreRequest) and "max redirections" in failure.getErrorMessage():
+        return "too many redirects, a redirect loop? / 重定向次数过多, 可能是重定向循环"
     if failure.check(DNSLookupError):
         return "host name not found (DNS) / 域名无法解析"
     if failure.check(TimeoutError, TCPTimedOutError):

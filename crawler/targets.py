@@ -1,0 +1,104 @@
+"""Where a source's requests may go: http(s) only, its own site, and private addresses only for a private site.
+
+A redirect that leaves the source's site is refused unless the source lists the host in
+`allowed_hosts`; a private, loopback or link-local address (a cloud's metadata service at
+169.254.169.254, a router, the machine itself) is refused unless the source's own address is one
+(a self-hosted RSSHub, the demo site on 127.0.0.1). Refusals are counted per source and named in
+the run summary. Host names are judged as written: one that resolves to a private address is not
+caught here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.report import count
+
+LOCAL_NAMES = ("localhost", "localhost.localdomain")
+
+
+class TargetRefused(IgnoreRequest):
+    """A request of a source to a place it may not go; the message says why, in English and Chinese."""
+
+
+def _bare(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def same_site(host: str, site_host: str) -> bool:
+    """The same host, with or without www., or one a subdomain of the other (forum.x.com, x.com)."""
+    a, b = _bare(host), _bare(site_host)
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def host_allowed(host: str, allowed: Sequence[str]) -> bool:
+    """`host` is named in `allowed`, or falls under one of its `*.example.com` entries."""
+    host = host.lower().rstrip(".")
+    for entry in allowed:
+        entry = entry.lower().rstrip(".")
+        if entry.startswith("*."):
+            if host == entry[2:] or host.endswith(entry[1:]):
+                return True
+        elif host == entry:
+            return True
+    return False
+
+
+def private_host(host: str) -> bool:
+    """A loopback, private, link-local or otherwise not public address (as an IP literal or localhost)."""
+    host = host.lower().rstrip(".")
+    if host in LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global
+
+
+def refusal(url: str, site_url: str, allowed: Sequence[str], *, redirected: bool) -> str | None:
+    """Why a request of a source (whose address is `site_url`) may not fetch `url`; None if it may."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url[:100]}: not an http(s) address, not fetched / 不是 http(s) 网址, 未抓取"
+    host, site_host = parts.hostname, urlsplit(site_url).hostname or ""
+    if redirected and not same_site(host, site_host) and not host_allowed(host, allowed):
+        return (
+            f"redirected to another site ({host}), not followed; add it to the source's allowed_hosts"
+            f" if it is expected / 重定向到其他网站 {host}, 未跟随; 如属正常, 请加入 allowed_hosts"
+        )
+    if private_host(host) and not private_host(site_host):
+        return f"{host} is a private or local address, not fetched / {host} 是内网或本机地址, 未抓取"
+    return None
+
+
+class TargetGuardMiddleware:
+    """Refuses a source's requests (redirected ones included) that go where the source may not."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> TargetGuardMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        name = request.meta.get("source_name")
+        model = getattr(getattr(self.crawler, "spider", None), "lingting", None)
+        if not name or model is None:
+            return
+        source = model.source(name)
+        why = refusal(
+            request.url, source.site_url, source.allowed_hosts, redirected=bool(request.meta.get("redirect_urls"))
+        )
+        if why is not None:
+            count(self.crawler, name, "refused")
+            raise TargetRefused(why)
