@@ -123,6 +123,7 @@ class CrawlReport:
         crawler.signals.connect(ext.request_left_downloader, signal=signals.request_left_downloader)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -150,6 +151,19 @@ class CrawlReport:
         # Every answer as the site sent it: a 429 retried later, a 304, a block page the crawl drops.
         if name := request.meta.get("source_name"):
             note_response(self.crawler, name, str(response.status))
+
+    def request_dropped(self, request: Any, spider: Any = None) -> None:
+        # The scheduler drops a request it has seen; a redirected one would otherwise vanish unsaid.
+        name = request.meta.get("source_name")
+        redirects = request.meta.get("redirect_urls")
+        if not name or not redirects:
+            return
+        count(self.crawler, name, "failed_requests")
+        if request.url in redirects:
+            why = f"redirect loop back to {request.url} / 重定向循环"
+        else:
+            why = f"redirected to {request.url}, which this crawl already fetched / 重定向到本次已抓取过的地址"
+        note_error(self.crawler, name, f"{redirects[0]}: {why}")
 
     def spider_error(self, failure: Any, response: Any, spider: Any = None) -> None:
         # A bug in a spider's callback: Scrapy logs it (shown with -v); the run counts it, so the

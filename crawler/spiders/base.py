@@ -55,7 +55,13 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -287,10 +293,12 @@ def describe_failure(failure: Failure) -> str:
         return "answer larger than the size limit ([crawl] max_response_mb), dropped / 响应超过大小上限, 已丢弃"
     if failure.check(IgnoreRequest) and "max redirections" in failure.getErrorMessage():
         return "too many redirects, a redirect loop? / 重定向次数过多, 可能是重定向循环"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "host name not found (DNS) / 域名无法解析"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out / 请求超时"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused / 连接被拒绝"
+    if failure.check(ResponseDataLossError):
+        return "the answer was cut off before its end / 响应不完整"
     return f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()} / 请求失败"
