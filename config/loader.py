@@ -99,11 +99,12 @@ def settings_from_toml(text: str, *, origin: str = "lingting.toml", base_dir: Pa
         if settings.analysis.models:
             # The analyzer only sees AnalysisSettings, so resolve against the config file here.
             settings.analysis.models = str(settings.path(settings.analysis.models))
-    if settings.analysis.models and not Path(settings.analysis.models).is_dir():
-        raise ConfigError(
-            f"{origin}: analysis.models: no folder {settings.analysis.models}; run `lingting train` to write"
-            " one, or remove the key to use the shipped models / 模型文件夹不存在"
-        )
+        # Checked only for a config file: a text alone has no folder its paths are relative to.
+        if settings.analysis.models and not Path(settings.analysis.models).is_dir():
+            raise ConfigError(
+                f"{origin}: analysis.models: no folder {settings.analysis.models}; run `lingting train` to write"
+                " one, or remove the key to use the shipped models / 模型文件夹不存在"
+            )
     return settings
 
 

@@ -55,7 +55,7 @@ class _OneLine(logging.Formatter):
 
 
 def _quiet_log() -> None:
-    # Scrapy installs no handler (install_root_handler=False); this one keeps Python's last-resort
+    # Scrapy installs no handler (LOG_INSTALL_ROOT_HANDLER off); this one keeps Python's last-resort
     # handler from printing warnings and tracebacks, and shows only what stops the whole crawl.
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.CRITICAL)
@@ -75,13 +75,14 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
             "LINGTING_RUN_ID": run_id,
             "LINGTING_PROGRESS": True,
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
+            "LOG_INSTALL_ROOT_HANDLER": verbose,
             "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s",
         },
         priority="cmdline",
     )
     if not verbose:
         _quiet_log()
-    process = CrawlerProcess(scrapy_settings, install_root_handler=verbose)
+    process = CrawlerProcess(scrapy_settings)
     failures: dict[str, str] = {}
     started_at = utc_now()
     for source_type, source_names in grouped.items():

@@ -90,9 +90,48 @@ def test_relative_paths_resolve_against_config_folder(tmp_path: Path):
     path.write_text(MINIMAL + 'database = "data/x.db"\n', encoding="utf-8")
     assert load_settings(path).database_path == tmp_path / "sub" / "data" / "x.db"
     path.write_text(MINIMAL + '[analysis]\nmodels = "models"\n', encoding="utf-8")
+    (tmp_path / "sub" / "models").mkdir()
     assert load_settings(path).analysis.models == str(tmp_path / "sub" / "models")
 
 
 def test_missing_file_says_how_to_fix(tmp_path: Path):
     with pytest.raises(ConfigError, match="lingting init"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_sources_fetch_http_addresses_only():
+    for url in ("file:///etc/passwd", "ftp://example.com/x", "not a url", "example.com/feed", "http://"):
+        source = f'[[sources]]\nname = "f"\ntype = "rss"\nurl = "{url}"\n'
+        with pytest.raises(ConfigError, match=r"sources\[0\].url .*not an http\(s\) address.*须为 http\(s\) 网址"):
+            settings_from_toml(MINIMAL + source)
+    with pytest.raises(ConfigError, match=r"sources\[0\].base_url"):
+        settings_from_toml(MINIMAL + '[[sources]]\nname = "d"\ntype = "discourse"\nbase_url = "file:///tmp"\n')
+    ok = settings_from_toml(
+        MINIMAL + '[[sources]]\nname = "d"\ntype = "discourse"\nbase_url = "https://forum.example.com"\n'
+        'allowed_hosts = ["cdn.example.net", "*.example.org"]\n'
+    )
+    assert ok.sources[0].allowed_hosts == ["cdn.example.net", "*.example.org"]
+    assert ok.sources[0].site_url == "https://forum.example.com"
+
+
+def test_a_config_that_cannot_analyze_is_refused_with_its_key(tmp_path: Path):
+    with pytest.raises(ConfigError, match=r"products\[0\].query '\(VoxLink AND' cannot be read.*查询不完整"):
+        settings_from_toml('products = [{ name = "VoxLink", query = "(VoxLink AND" }]\n')
+    path = tmp_path / "lingting.toml"
+    path.write_text(MINIMAL + '[analysis]\nmodels = "trained"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"analysis.models: no folder .*trained.*模型文件夹不存在"):
+        load_settings(path)
+    (tmp_path / "trained").mkdir()
+    assert load_settings(path).analysis.models == str(tmp_path / "trained")
+
+
+def test_every_validation_message_is_bilingual_and_a_bom_is_accepted(tmp_path: Path):
+    text = MINIMAL + '[crawl]\nretries = -1\ndownload_delay = "slow"\nobey_robots = "maybe"\nmax_response_mb = 0\n'
+    with pytest.raises(ConfigError) as err:
+        settings_from_toml(text)
+    problems = [line for line in str(err.value).splitlines() if line.startswith("  - ")]
+    assert len(problems) == 4
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in line) for line in problems), problems
+    path = tmp_path / "lingting.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_settings(path).products[0].name == "VoxLink"

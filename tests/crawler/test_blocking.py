@@ -145,3 +145,17 @@ def test_health_verdicts():
         counters(backoff_until="2026-11-25T03:00:00Z", backoff_reason="captcha"), ever_yielded=True, max_error_rate=0.2
     )
     assert health == "backoff" and "2026-11-25T03:00:00Z" in (reason or "")
+
+
+def test_a_source_whose_answers_all_failed_is_not_healthy_even_on_its_first_crawl():
+    # 500s or 404s on a first crawl: answers came, none could be used.
+    health, reason = verdict(
+        counters(posts_parsed=0, errors=3, failed_requests=3, error_samples=["u: HTTP 500"]),
+        ever_yielded=False,
+        max_error_rate=0.2,
+    )
+    assert health == "unhealthy" and "nothing was read" in (reason or "") and "HTTP 500" in (reason or "")
+    # Posts, but too many of the requests failed.
+    health, reason = verdict(counters(requests=4, errors=2, failed_requests=2), ever_yielded=True, max_error_rate=0.2)
+    assert health == "unhealthy" and "2 of 4 requests failed" in (reason or "")
+    assert verdict(counters(requests=10, errors=1, failed_requests=1), ever_yielded=True, max_error_rate=0.2)[0] == "ok"

@@ -1,0 +1,57 @@
+"""Where a source's requests may go (crawler/targets.py) and how long a stored post may be (crawler/limits.py)."""
+
+from __future__ import annotations
+
+from crawler.items import PostItem
+from crawler.limits import CUT_KEY, TITLE_CHARS, cut_post
+from crawler.targets import host_allowed, private_host, refusal, same_site
+
+
+def test_same_site_is_the_host_with_or_without_www_or_a_subdomain():
+    assert same_site("www.v2ex.com", "v2ex.com") and same_site("forum.example.com", "example.com")
+    assert same_site("EXAMPLE.com.", "www.example.com")
+    assert not same_site("example.com.evil.net", "example.com") and not same_site("notexample.com", "example.com")
+
+
+def test_allowed_hosts_name_a_host_or_everything_under_one():
+    assert host_allowed("cdn.example.net", ["cdn.example.net"])
+    assert host_allowed("a.b.example.net", ["*.example.net"]) and host_allowed("example.net", ["*.example.net"])
+    assert not host_allowed("example.net.evil.org", ["*.example.net"]) and not host_allowed("x.org", [])
+
+
+def test_private_loopback_and_link_local_addresses():
+    for host in ("127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "[fe80::1]", "localhost", "0.0.0.0"):
+        assert private_host(host), host
+    assert private_host("::ffff:169.254.169.254")  # an IPv4 address dressed as IPv6
+    for host in ("93.184.216.34", "example.com", "2606:4700::1111"):
+        assert not private_host(host), host
+
+
+def test_refusals_say_why_and_private_sites_may_reach_private_addresses():
+    site = "https://forum.example.com/discourse"
+    assert refusal("https://forum.example.com/latest.json", site, [], redirected=True) is None
+    assert "not an http(s) address" in (refusal("file:///etc/passwd", site, [], redirected=False) or "")
+    off = refusal("https://evil.org/x", site, [], redirected=True) or ""
+    assert "evil.org" in off and "allowed_hosts" in off and "重定向" in off
+    assert refusal("https://evil.org/x", site, ["evil.org"], redirected=True) is None
+    # Not a redirect (a link in an API answer): another public host is fetched, a private one is not.
+    assert refusal("https://cdn.other.net/x", site, [], redirected=False) is None
+    assert "private" in (refusal("http://169.254.169.254/latest/meta-data/", site, [], redirected=False) or "")
+    assert "private" in (refusal("http://169.254.169.254/", site, ["169.254.169.254"], redirected=True) or "")
+    # The demo and a self-hosted RSSHub live on private addresses: their own requests go through.
+    assert refusal("http://127.0.0.1:8000/feed", "http://127.0.0.1:8000", [], redirected=False) is None
+    assert refusal("http://192.168.1.5:1200/weibo", "http://192.168.1.5:1200", [], redirected=True) is None
+
+
+def test_a_long_post_keeps_its_head_and_says_it_was_cut():
+    item = PostItem(
+        source="rss", source_post_id="1", url="https://x/1", title="标题" * 1000, text="闪退" * 100_000,
+        raw={"body": "<p>" + "闪退" * 100_000, "rating": 1, "nested": [{"html": "x" * 300_000}]},
+    )  # fmt: skip
+    assert cut_post(item, 5_000)
+    assert item.text.startswith("闪退闪退") and len(item.text) < 5_100 and "已截断" in item.text
+    assert item.title is not None and len(item.title) < TITLE_CHARS + 30
+    assert item.raw["rating"] == 1 and len(item.raw["nested"][0]["html"]) < 5_100
+    assert item.raw[CUT_KEY] == {"text_chars": 200_000, "kept_chars": 5_000, "raw_fields_cut": 2}
+    short = PostItem(source="rss", source_post_id="2", url="https://x/2", text="fine", raw={"a": "b"})
+    assert not cut_post(short, 5_000) and short.raw == {"a": "b"} and short.text == "fine"

@@ -1,0 +1,89 @@
+"""Errors a person can read: real `lingting` processes given mistakes, each answered with one
+bilingual sentence and exit code 2, never a traceback (issue 11, class 7 and config-time class 1)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PRODUCT = '[[products]]\nname = "VoxLink"\n'
+FEED = '[[sources]]\nname = "f"\ntype = "rss"\nurl = "http://127.0.0.1:9/feed.xml"\n'
+
+
+def lingting(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("LINGTING_CONFIG", None)
+    command = [sys.executable, "-m", "lingting.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=cwd or REPO, env=env)
+
+
+def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit code 2, nothing on stdout's behalf of a crash, one `错误 / error:` line naming `words`."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr.replace("error:", "")
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("错误 / error: "), lines
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0].removeprefix("错误 / error: "))
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_database_path_under_a_file(tmp_path: Path):
+    write(tmp_path / "notes.txt", "a file, not a folder")
+    config = write(tmp_path / "lingting.toml", f'database = "notes.txt/lingting.db"\n{PRODUCT}{FEED}')
+    for command in (("crawl",), ("sources",), ("flagged",)):
+        assert_one_sentence(lingting(*command, "-c", str(config)), "notes.txt", "database", "数据库")
+
+
+def test_init_into_a_missing_folder(tmp_path: Path):
+    target = tmp_path / "no" / "such" / "lingting.toml"
+    assert_one_sentence(lingting("init", "--path", str(target)), str(target.parent), "文件夹不存在")
+    assert not target.parent.exists()
+
+
+def test_demo_on_a_busy_port(tmp_path: Path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = lingting("demo", "--port", str(port), "--dir", str(tmp_path / "demo"))
+    assert_one_sentence(result, str(port), "--port", "端口")
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        (f'{PRODUCT}query = "(VoxLink AND"\n', ("products[0].query", "查询不完整")),
+        (
+            f'{PRODUCT}[analysis]\nmodels = "trained"\n',
+            ("analysis.models", "trained", "模型文件夹不存在"),
+        ),
+        (f'{PRODUCT}[[sources]]\nname = "f"\ntype = "rss"\nurl = "file:///etc/passwd"\n', ("sources[0].url", "网址")),
+    ],
+)
+def test_a_config_that_cannot_crawl_or_analyze_is_refused_before_any_request(
+    tmp_path: Path, config: str, words: tuple[str, ...]
+):
+    path = write(tmp_path / "lingting.toml", config)
+    result = lingting("crawl", "-c", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert all(word in result.stderr for word in words), result.stderr
+    assert not (tmp_path / "lingting.db").exists()
+
+
+def test_a_config_with_a_bom_is_read(tmp_path: Path):
+    path = tmp_path / "lingting.toml"
+    path.write_bytes("\ufeff".encode() + PRODUCT.encode())
+    result = lingting("sources", "-c", str(path))
+    assert result.returncode == 0 and "no sources configured" in result.stdout, result.stderr
