@@ -110,9 +110,11 @@ def test_malformed_responses_are_counted_and_the_crawl_completes(tmp_path: Path)
     with DemoSite(faults=True) as site:
         config = write_config(tmp_path, site.base_url)
         result = lingting("crawl", "-c", str(config))
-    assert result.returncode == 0, result.stderr
+    # The Reddit feed's only answer is empty: that source read nothing, so the crawl says so in its exit code.
+    assert result.returncode == 1, result.stderr
     store = Store(load_settings(config).database_path)
     runs = {r["source_name"]: r for r in store.query("SELECT * FROM crawl_runs")}
+    assert {name for name, r in runs.items() if r["health"] != "ok"} == {"reddit"}
     # A truncated JSON (V2EX node im), an HTML 500 page (one Discourse topic), an empty body (Reddit feed)
     assert runs["v2ex"]["errors"] == 1 and "JSON" in " ".join(runs["v2ex"]["error_samples"])
     assert runs["forum"]["errors"] == 1 and "500" in " ".join(runs["forum"]["error_samples"])
@@ -123,7 +125,8 @@ def test_malformed_responses_are_counted_and_the_crawl_completes(tmp_path: Path)
     faulty = f"t:{DemoSite.FAULTY_TOPIC_ID}"
     assert any(p["source_post_id"].endswith(faulty) for p in store.posts())  # known from latest.json
     out = result.stdout + result.stderr
-    assert "errors" in out and "reddit" in out
+    assert "errors" in out and "reddit" in out and "1 source(s) not healthy: reddit" in out
+    assert "Traceback" not in out
 
 
 def test_demo_command_ends_with_table_and_tickets_path(tmp_path: Path):
