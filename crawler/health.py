@@ -24,6 +24,10 @@ def verdict(run: Mapping[str, Any], *, ever_yielded: bool, max_error_rate: float
         return "blocked", str(run.get("blocked_reason") or "blocked / 被封禁")
     responses = int(run.get("responses", 0))
     errors = int(run.get("errors", 0))
+    if not int(run.get("requests", 0)) and not responses and not errors:
+        # Its spider had nothing to ask (no query, node or feed), or another source's identical
+        # request took its place: either way nothing was checked.
+        return "unhealthy", "no request was made: check the source's settings / 没有发出任何请求, 请检查数据源配置"
     if responses == 0 and errors:
         samples = run.get("error_samples") or []
         first = samples[0] if samples else ""

@@ -159,3 +159,8 @@ def test_a_source_whose_answers_all_failed_is_not_healthy_even_on_its_first_craw
     health, reason = verdict(counters(requests=4, errors=2, failed_requests=2), ever_yielded=True, max_error_rate=0.2)
     assert health == "unhealthy" and "2 of 4 requests failed" in (reason or "")
     assert verdict(counters(requests=10, errors=1, failed_requests=1), ever_yielded=True, max_error_rate=0.2)[0] == "ok"
+
+
+def test_a_source_that_asked_nothing_is_not_healthy():
+    health, reason = verdict(counters(requests=0, responses=0, posts_parsed=0), ever_yielded=False, max_error_rate=0.2)
+    assert health == "unhealthy" and "no request was made" in (reason or "")
