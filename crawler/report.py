@@ -220,6 +220,7 @@ class CrawlReport:
             "backoff_until": stats.get(prefix + "backoff_until"),
             "backoff_reason": stats.get(prefix + "backoff_reason"),
         }
+        run["finish_reason"] = reason
         if reason != "finished":
             run["error_samples"] = [*run["error_samples"], f"crawl ended early: {reason} / 抓取提前结束"]
         return run

@@ -64,11 +64,16 @@ def init(path: Path, force: bool) -> None:
 
 def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verbose: bool) -> bool:
     """Crawl and print the run summary; True when every source crawled was healthy."""
+    from crawler.analysis import shared_analyzer
     from lingting.crawl import CrawlSetupError, run_crawl
+    from sentiment.models import ModelError
     from store import Store, runs_of
 
-    store = Store(settings.database_path)  # a database that cannot be opened is told before any crawl
-    with user_errors(CrawlSetupError):
+    # A database or models that cannot be opened are told before any crawl; the crawl runs in this
+    # process, so its pipeline finds the same analyzer already loaded.
+    store = Store(settings.database_path)
+    with user_errors(CrawlSetupError, ModelError):
+        shared_analyzer(settings)
         run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
     runs = runs_of(store, run_id)
     console.print(run_table(runs))

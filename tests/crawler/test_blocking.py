@@ -164,3 +164,8 @@ def test_a_source_whose_answers_all_failed_is_not_healthy_even_on_its_first_craw
 def test_a_source_that_asked_nothing_is_not_healthy():
     health, reason = verdict(counters(requests=0, responses=0, posts_parsed=0), ever_yielded=False, max_error_rate=0.2)
     assert health == "unhealthy" and "no request was made" in (reason or "")
+
+
+def test_a_crawl_that_ended_early_is_not_healthy():
+    health, reason = verdict(counters(finish_reason="shutdown"), ever_yielded=True, max_error_rate=0.2)
+    assert health == "unhealthy" and "shutdown" in (reason or "") and "提前结束" in (reason or "")

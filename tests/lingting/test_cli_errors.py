@@ -87,3 +87,9 @@ def test_a_config_with_a_bom_is_read(tmp_path: Path):
     path.write_bytes("\ufeff".encode() + PRODUCT.encode())
     result = lingting("sources", "-c", str(path))
     assert result.returncode == 0 and "no sources configured" in result.stdout, result.stderr
+
+
+def test_a_models_folder_without_models_is_told_before_the_crawl(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    config = write(tmp_path / "lingting.toml", f'{PRODUCT}{FEED}[analysis]\nmodels = "empty"\n')
+    assert_one_sentence(lingting("crawl", "-c", str(config)), "sentiment_zh", "lingting train", "模型")
