@@ -4,8 +4,8 @@ A redirect that leaves the source's site is refused unless the source lists the 
 `allowed_hosts`; a private, loopback or link-local address (a cloud's metadata service at
 169.254.169.254, a router, the machine itself) is refused unless the source's own address is one
 (a self-hosted RSSHub, the demo site on 127.0.0.1). Refusals are counted per source and named in
-the run summary. Host names are judged as written: one that resolves to a private address is not
-caught here.
+the run summary. A host name is judged as written before the request and by the address it resolved
+to after: an answer from a private address to a source on a public site is dropped unread.
 """
 
 from __future__ import annotations
@@ -90,15 +90,35 @@ class TargetGuardMiddleware:
     def from_crawler(cls, crawler: Any) -> TargetGuardMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Any, spider: Any = None) -> None:
+    def _source(self, request: Any) -> Any:
         name = request.meta.get("source_name")
         model = getattr(getattr(self.crawler, "spider", None), "lingting", None)
-        if not name or model is None:
+        return model.source(name) if name and model is not None else None
+
+    def _refuse(self, source: Any, why: str) -> None:
+        count(self.crawler, source.name, "refused")
+        raise TargetRefused(why)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        source = self._source(request)
+        if source is None:
             return
-        source = model.source(name)
         why = refusal(
             request.url, source.site_url, source.allowed_hosts, redirected=bool(request.meta.get("redirect_urls"))
         )
         if why is not None:
-            count(self.crawler, name, "refused")
-            raise TargetRefused(why)
+            self._refuse(source, why)
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        source = self._source(request)
+        address = getattr(response, "ip_address", None)
+        if source is None or address is None:
+            return response
+        host = urlsplit(response.url).hostname or ""
+        if private_host(str(address)) and not private_host(urlsplit(source.site_url).hostname or ""):
+            self._refuse(
+                source,
+                f"{host} resolved to the private address {address}; the answer was dropped"
+                f" / {host} 解析为内网地址 {address}, 响应已丢弃",
+            )
+        return response

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from config import load_settings
 from crawler.items import PostItem
 from crawler.limits import CUT_KEY, TITLE_CHARS, cut_post
-from crawler.targets import host_allowed, private_host, refusal, same_site
+from crawler.targets import TargetGuardMiddleware, TargetRefused, host_allowed, private_host, refusal, same_site
 
 
 def test_same_site_is_the_host_with_or_without_www_or_a_subdomain():
@@ -55,3 +65,28 @@ def test_a_long_post_keeps_its_head_and_says_it_was_cut():
     assert item.raw[CUT_KEY] == {"text_chars": 200_000, "kept_chars": 5_000, "raw_fields_cut": 2}
     short = PostItem(source="rss", source_post_id="2", url="https://x/2", text="fine", raw={"a": "b"})
     assert not cut_post(short, 5_000) and short.raw == {"a": "b"} and short.text == "fine"
+
+
+def test_the_guard_on_real_requests_and_answers(tmp_path: Path):
+    config = tmp_path / "lingting.toml"
+    config.write_text(
+        'database = "l.db"\nproducts = [{ name = "声链" }]\n'
+        '[[sources]]\nname = "forum"\ntype = "discourse"\nbase_url = "https://forum.example.com"\n',
+        encoding="utf-8",
+    )
+    crawler = get_crawler(settings_dict={"LINGTING_CONFIG": str(config)})
+    crawler.spider = SimpleNamespace(lingting=load_settings(config))  # the spider's settings model is all it reads
+    guard = TargetGuardMiddleware.from_crawler(crawler)
+    page = "https://forum.example.com/latest.json"
+    assert guard.process_request(Request(page, meta={"source_name": "forum"})) is None
+    with pytest.raises(TargetRefused, match=r"evil\.org"):
+        guard.process_request(Request("https://evil.org/", meta={"source_name": "forum", "redirect_urls": [page]}))
+    # A public name that resolved to a private address: the answer is dropped unread.
+    inside = HtmlResponse(page, body=b"secret", ip_address=ip_address("10.0.0.7"), request=Request(page))
+    with pytest.raises(TargetRefused, match=r"10\.0\.0\.7"):
+        guard.process_response(Request(page, meta={"source_name": "forum"}), inside)
+    outside = HtmlResponse(page, body=b"ok", ip_address=ip_address("93.184.216.34"), request=Request(page))
+    assert guard.process_response(Request(page, meta={"source_name": "forum"}), outside) is outside
+    assert crawler.stats.get_value("lingting/forum/refused") == 2
+    # Requests of no configured source (robots.txt) are not the guard's business.
+    assert guard.process_request(Request("http://169.254.169.254/robots.txt")) is None
