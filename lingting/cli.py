@@ -111,6 +111,9 @@ def export_errors() -> Iterator[None]:
 def crawl(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
     """抓取、分析并入库 / Crawl, analyze and store posts.
 
+    Exits with 1 when a source is not healthy (failing, blocked, backing off); the summary says why.
+    有数据源异常 (失败、被封禁、暂停) 时退出码为 1, 汇总中说明原因。
+
     \b
     Examples / 示例:
       lingting crawl
@@ -184,6 +187,9 @@ def deliver(config_path: Path, watch: bool, poll: float) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="显示 Scrapy 日志 / show Scrapy's log")
 def run(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
     """抓取后导出工单 / Crawl, then export tickets.
+
+    What the healthy sources found is exported; the exit code is 1 when a source is not healthy.
+    正常数据源的结果照常导出; 有数据源异常时退出码为 1。
 
     \b
     Example / 示例:

@@ -57,10 +57,13 @@ class _OneLine(logging.Formatter):
 def _quiet_log() -> None:
     # Scrapy installs no handler (LOG_INSTALL_ROOT_HANDLER off); this one keeps Python's last-resort
     # handler from printing warnings and tracebacks, and shows only what stops the whole crawl.
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, _OneLine) for h in root.handlers):
+        return  # a second crawl in the same process
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.CRITICAL)
     handler.setFormatter(_OneLine())
-    logging.getLogger().addHandler(handler)
+    root.addHandler(handler)
 
 
 def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = None, *, verbose: bool = False) -> str:
@@ -89,7 +92,7 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
         done = process.crawl(SPIDERS[source_type], sources=",".join(source_names))
         done.addErrback(_note_failure, failures, source_names)
     process.start()
-    _record_missing(settings, run_id, grouped, failures, started_at)
+    record_missing(settings, run_id, grouped, failures, started_at)
     return run_id
 
 
@@ -99,7 +102,7 @@ def _note_failure(failure: Failure, failures: dict[str, str], names: list[str]) 
         failures[name] = f"{type(error).__name__}: {str(error)[:300]}"
 
 
-def _record_missing(
+def record_missing(
     settings: Settings, run_id: str, grouped: dict[str, list[str]], failures: dict[str, str], started_at: str
 ) -> None:
     """An unhealthy run for every source the crawl did not record (its spider failed to start or crashed)."""

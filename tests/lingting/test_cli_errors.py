@@ -93,3 +93,20 @@ def test_a_models_folder_without_models_is_told_before_the_crawl(tmp_path: Path)
     (tmp_path / "empty").mkdir()
     config = write(tmp_path / "lingting.toml", f'{PRODUCT}{FEED}[analysis]\nmodels = "empty"\n')
     assert_one_sentence(lingting("crawl", "-c", str(config)), "sentiment_zh", "lingting train", "模型")
+
+
+def test_a_source_whose_crawl_never_ran_gets_an_unhealthy_run(tmp_path: Path):
+    from config import settings_from_toml
+    from lingting.crawl import record_missing
+    from store import Store, record_run, runs_of
+
+    settings = settings_from_toml(f'database = "{tmp_path / "l.db"}"\n{PRODUCT}{FEED}', base_dir=tmp_path)
+    store = Store(settings.database_path)
+    done = {"run_id": "r1", "source_name": "done", "source": "rss", "started_at": "t", "finished_at": "t"}
+    record_run(store, {**done, "requests": 1, "posts_parsed": 3})
+    grouped = {"rss": ["done", "f", "g"]}
+    record_missing(settings, "r1", grouped, {"f": "ValueError: no cookie"}, "2026-12-04T17:00:00Z")
+    runs = {r["source_name"]: r for r in runs_of(store, "r1")}
+    assert runs["done"]["health"] == "ok" and runs["done"]["posts_parsed"] == 3  # left as it was
+    assert runs["f"]["health"] == "unhealthy" and "ValueError: no cookie" in runs["f"]["health_reason"]
+    assert runs["g"]["health"] == "unhealthy" and "stopped before" in runs["g"]["health_reason"]
