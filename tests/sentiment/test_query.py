@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from config import Product
 from sentiment import Analyzer
@@ -68,8 +69,13 @@ def test_bad_queries_are_explained(query: str, message: str) -> None:
 
 
 def test_a_bad_product_query_names_the_product() -> None:
+    # Refused where the config is read (config/query_syntax.py) ...
+    with pytest.raises(ValidationError, match=r"'\(Agora OR' cannot be read: the query ends too early / 查询不完整"):
+        Product(name="Agora", query="(Agora OR")
+    # ... and, for a product made without validation, by the matcher, which names it.
+    unchecked = Product.model_construct(name="Agora", aliases=[], exclude=[], context=[], query="(Agora OR")
     with pytest.raises(QueryError, match=r"product 'Agora'.*/"):
-        ProductMatcher([Product(name="Agora", query="(Agora OR")])
+        ProductMatcher([unchecked])
 
 
 def test_context_words_disambiguate_a_name() -> None:
