@@ -46,6 +46,10 @@ Limits and blocks (crawler/middlewares.py) need nothing either: Retry-After, Sta
 the source for the rest of the run and backs it off for `[crawl] blocked_backoff_minutes`. A
 spider that sends a cookie puts it in the `Cookie` header from the environment variable its
 source settings name in `cookie_env`; a login wall is then reported as an expired cookie.
+Nor do the guards on where requests go (crawler/targets.py: http(s) only, no redirect off the
+source's site unless `allowed_hosts` names the host, no private address for a public site) and on
+sizes (crawler/limits.py: answers over `[crawl] max_response_mb` dropped, posts over
+`max_post_chars` cut to their head); each refusal or cut is counted in the run summary.
 """
 
 from __future__ import annotations
