@@ -189,4 +189,26 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, key)
     )
     """,
+    # the scheduler (lingting/service): one row per job with its last and next run and the child
+    # running it, and the heartbeats of the service and of /healthz's write probe
+    """
+    CREATE TABLE scheduled_jobs (
+        name TEXT PRIMARY KEY,
+        next_run_at TEXT,
+        last_started_at TEXT,
+        last_finished_at TEXT,
+        last_outcome TEXT,
+        last_error TEXT,
+        running_pid INTEGER,
+        running_pid_start INTEGER,
+        running_deadline TEXT,
+        runs INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE service_heartbeats (
+        name TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        at TEXT NOT NULL
+    )
+    """,
 ]
