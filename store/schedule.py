@@ -124,17 +124,25 @@ def active_backoffs(store: Store, now: float) -> dict[str, Backoff]:
 # -- heartbeats -----------------------------------------------------------------------------------
 
 
-def beat(store: Store, name: str, *, pid: int, at: float) -> None:
+@dataclass(frozen=True)
+class Heartbeat:
+    pid: int
+    at: float
+    state: str
+    """"running", or "stopped" once the service ended cleanly."""
+
+
+def beat(store: Store, name: str, *, pid: int, at: float, state: str = "running") -> None:
     with store.transaction():
         store.conn.execute(
-            "INSERT OR REPLACE INTO service_heartbeats (name, pid, at) VALUES (?, ?, ?)", (name, pid, moment(at))
+            "INSERT OR REPLACE INTO service_heartbeats (name, pid, at, state) VALUES (?, ?, ?, ?)",
+            (name, pid, moment(at), state),
         )
 
 
-def heartbeats(store: Store) -> dict[str, tuple[int, float]]:
-    """Name -> (pid, Unix time) of every heartbeat."""
-    rows = store.conn.execute("SELECT name, pid, at FROM service_heartbeats").fetchall()
-    return {r[0]: (int(r[1]), seconds(r[2]) or 0.0) for r in rows}
+def heartbeats(store: Store) -> dict[str, Heartbeat]:
+    rows = store.conn.execute("SELECT name, pid, at, state FROM service_heartbeats").fetchall()
+    return {r[0]: Heartbeat(int(r[1]), seconds(r[2]) or 0.0, r[3]) for r in rows}
 
 
 def probe_write(path: str | Path, *, pid: int, at: float, timeout: float = 2.0) -> str | None:

@@ -208,7 +208,8 @@ MIGRATIONS: list[str] = [
     CREATE TABLE service_heartbeats (
         name TEXT PRIMARY KEY,
         pid INTEGER NOT NULL,
-        at TEXT NOT NULL
+        at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'running'
     )
     """,
 ]
