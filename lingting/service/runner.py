@@ -129,6 +129,7 @@ class Service:
         log.info("service started: %d job(s) / 服务已启动", len(self.jobs), extra={"jobs": [j.name for j in self.jobs]})
         last_beat = 0.0
         try:
+            self._warn_of_another_scheduler(store)
             scheduler.prepare()
             self._export(store)  # what an earlier life stored or decided but did not send
             while not self._stop.is_set():
@@ -149,6 +150,15 @@ class Service:
             raise
         finally:
             store.close()
+
+    @staticmethod
+    def _warn_of_another_scheduler(store: Store) -> None:
+        other = state.heartbeats(store).get("scheduler")
+        if other is None or other.state != "running" or other.pid == os.getpid():
+            return
+        if time.time() - other.at <= 3 * HEARTBEAT_SECONDS:
+            # Harmless (each job is locked) but wasteful: both would export and deliver.
+            log.warning("another scheduler (pid %d) runs on this database / 另一个调度器正在使用该数据库", other.pid)
 
     def _after(self, store: Store, outcome: Outcome) -> None:
         """After a crawl that was not interrupted: decide and deliver what it found."""

@@ -6,9 +6,13 @@ runs, outbox rows and job states written through the store's own functions.
 
 from __future__ import annotations
 
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -238,3 +242,63 @@ def test_backup_copies_the_database_while_it_is_open(config: Path, tmp_path: Pat
     copy.close()
     again = CliRunner().invoke(main, ["backup", "-c", str(config), str(target)])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+SERVE = """
+import sys
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+
+from config import load_settings
+from lingting.service.jobs import Job
+from lingting.service.ops import ops_routes
+from lingting.service.runner import Service
+
+settings = load_settings(sys.argv[1])
+settings.service.jitter_fraction = 0.0  # the first slot is now
+sleepy = Job("sleepy", 3600.0, (sys.executable, "-c", "import time; time.sleep(120)"))
+service = Service(settings, Path(sys.argv[1]), jobs=[sleepy])
+app = Starlette(routes=ops_routes(settings, service))
+with service.running():
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def test_uvicorn_and_the_service_stop_together_on_sigterm(config: Path):
+    """The way `lingting serve` runs both: `with service.running(): uvicorn.run(app)`."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = load_settings(config)
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(config), str(port)], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    store = Store(settings.database_path)
+                    running = state.job_states(store)["sleepy"].running_pid
+                    store.close()
+                    if running is not None:
+                        break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    store = Store(settings.database_path)
+    try:
+        sleepy = state.job_states(store)["sleepy"]
+        assert sleepy.last_outcome == "interrupted" and sleepy.running_pid is None
+        assert state.heartbeats(store)["scheduler"].state == "stopped"
+    finally:
+        store.close()
+    assert not Path(f"/proc/{running}").exists(), "the child was ended"
