@@ -71,6 +71,11 @@ def plan_first_run(store: Store, name: str, at: float) -> bool:
     return bool(cur.rowcount)
 
 
+def set_next_run(store: Store, name: str, at: float) -> None:
+    with store.transaction():
+        store.conn.execute("UPDATE scheduled_jobs SET next_run_at = ? WHERE name = ?", (moment(at), name))
+
+
 def record_start(store: Store, name: str, *, at: float, pid: int, pid_start: int | None, deadline: float) -> None:
     with store.transaction():
         store.conn.execute(
@@ -152,9 +157,11 @@ def probe_write(path: str | Path, *, pid: int, at: float, timeout: float = 2.0) 
     full disk: anything that would stop the service from recording its work shows up here.
     """
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=timeout)
+        # mode=rw: a missing database is an error here, not a new empty file.
+        uri = Path(path).resolve().as_uri() + "?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
     except sqlite3.Error as exc:
-        return f"cannot open the database: {exc}"
+        return f"cannot open the database {path}: {exc}"
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(

@@ -54,27 +54,36 @@ def lingting(*args: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def start_schedule(config: Path) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "lingting.cli", "schedule", "-c", str(config), "--log-json"]
-    return subprocess.Popen(command, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+class Scheduled:
+    """`lingting schedule --log-json` running, its log lines going to a file (a pipe nobody reads could fill)."""
 
+    def __init__(self, config: Path) -> None:
+        self.log_path = config.parent / f"service-{time.monotonic_ns()}.log"
+        command = [sys.executable, "-m", "lingting.cli", "schedule", "-c", str(config), "--log-json"]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(command, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=log)
 
-def stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err[-3000:]
-    return err
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8")
 
+    def stop(self) -> str:
+        """SIGTERM, as systemd or Ctrl-C would; the service must end cleanly."""
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        assert self.process.returncode == 0, self.log[-3000:]
+        return self.log
 
-def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[str], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process.poll() is not None:
-            raise AssertionError(
-                f"the service ended while waiting for {what}: {process.stderr and process.stderr.read()}"
-            )
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.process.poll() is None, f"the service ended while waiting for {what}: {self.log[-3000:]}"
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            time.sleep(0.1)
 
 
 def jobs_of(config: Path) -> dict[str, state.JobState]:
@@ -162,20 +171,27 @@ def reference(tmp_path: Path, site: DemoSite) -> tuple[set[tuple[str, str]], set
     return set(keys), incidents
 
 
+def run_until(config: Path, condition: Callable[[], bool], what: str) -> Scheduled:
+    """Start the service and wait for `condition`; on failure the service is killed, not left running."""
+    service = Scheduled(config)
+    try:
+        service.wait_for(condition, what)
+    except BaseException:
+        service.kill()
+        raise
+    return service
+
+
 def test_the_service_crawls_every_source_twice_and_delivers_the_tickets(
     tmp_path: Path, site: DemoSite, reference: tuple[set[tuple[str, str]], set[frozenset[tuple[str, str]]]]
 ):
     config = write_config(tmp_path / "service", site)
-    service = start_schedule(config)
-    try:
-        wait_for(
-            lambda: (jobs := jobs_of(config)).keys() >= JOBS and all(jobs[j].runs >= 2 for j in JOBS),
-            "two rounds of every source",
-            service,
-        )
-    finally:
-        log = stop(service)
-    lines = [json.loads(line) for line in log.splitlines()]
+    service = run_until(
+        config,
+        lambda: (jobs := jobs_of(config)).keys() >= JOBS and all(jobs[j].runs >= 2 for j in JOBS),
+        "two rounds of every source",
+    )
+    lines = [json.loads(line) for line in service.stop().splitlines()]
     finished = [line for line in lines if line.get("outcome") == "ok"]
     assert {line["job"] for line in finished} == JOBS
     assert all(jobs_of(config)[j].last_outcome in ("ok", "interrupted") for j in JOBS)
@@ -192,40 +208,27 @@ def test_sigterm_or_sigkill_mid_crawl_then_a_restart_lose_and_double_nothing(
     config = write_config(tmp_path / "service", site)
     site.delay = 0.05  # slow answers, so that a crawl is under way when the service is stopped
 
-    service = start_schedule(config)
-    try:
-        wait_for(lambda: len(site.served) >= 12, "a crawl half-way", service)
-    finally:
-        stop(service)
+    run_until(config, lambda: len(site.served) >= 12, "a crawl half-way").stop()
     jobs = jobs_of(config)
     assert "interrupted" in {job.last_outcome for job in jobs.values()}
     assert all(job.running_pid is None for job in jobs.values()), "SIGTERM ends every crawl"
     assert set(post_keys(config)) < reference[0], "stopped half-way"
 
     served = len(site.served)
-    service = start_schedule(config)
-    try:
-        wait_for(lambda: len(site.served) >= served + 12, "a crawl half-way again", service)
-    finally:
-        service.send_signal(signal.SIGKILL)
-        service.communicate(timeout=30)
+    run_until(config, lambda: len(site.served) >= served + 12, "a crawl half-way again").kill()
     orphans = [job.running_pid for job in jobs_of(config).values() if job.running_pid is not None]
     assert orphans, "a crawl was running when the service was killed"
 
     site.delay = 0.0
     restarted = time.time()
-    service = start_schedule(config)
-    try:
-        wait_for(
-            lambda: all(
-                (job := jobs_of(config)[name]).last_outcome == "ok" and (job.last_started_at or 0) > restarted
-                for name in JOBS
-            ),
-            "a full round after the restart",
-            service,
-        )
-    finally:
-        stop(service)
+    run_until(
+        config,
+        lambda: all(
+            (job := jobs_of(config)[name]).last_outcome == "ok" and (job.last_started_at or 0) > restarted
+            for name in JOBS
+        ),
+        "a full round after the restart",
+    ).stop()
     for pid in orphans:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
     keys = post_keys(config)

@@ -92,6 +92,7 @@ class Scheduler:
             if state.plan_first_run(self.store, job.name, now + self.cadence.jitter(job)):
                 continue
             previous = states[job.name]
+            self._follow_a_shorter_interval(job, previous, now)
             if previous.running_pid is None:
                 continue
             lock = JobLock(self._lock_path(job))
@@ -100,6 +101,16 @@ class Scheduler:
                             extra={"job": job.name, "pid": previous.running_pid})  # fmt: skip
                 state.clear_running(self.store, job.name)
                 lock.release()
+
+    def _follow_a_shorter_interval(self, job: Job, previous: state.JobState, now: float) -> None:
+        """A slot further off than the job's interval allows (its `every_minutes` was lowered)
+        moves to where the new interval puts it."""
+        since = previous.last_started_at or now
+        latest = max(since + job.interval_seconds + self.cadence.jitter_bound(job), now + 1.0)
+        if previous.next_run_at is None or previous.next_run_at <= latest:
+            return
+        if job.source is None or job.source not in state.active_backoffs(self.store, now):
+            state.set_next_run(self.store, job.name, self.cadence.next_after(job, since))
 
     def tick(self) -> float:
         """Do what is due now; returns how many seconds may pass before the next tick."""

@@ -254,3 +254,18 @@ def test_parallel_crawls_are_bounded(store: Store, tmp_path: Path):
     assert {job_state(store, j.name).last_outcome for j in jobs[:2]} == {"interrupted"}
     # An interrupted run keeps its slot: the next start runs it at once.
     assert all((job_state(store, j.name).next_run_at or 0) <= T0 for j in jobs)
+
+
+def test_a_lowered_interval_takes_effect_at_the_next_start(store: Store, tmp_path: Path):
+    clock = Clock()
+    daily = Job("report", 86400.0, QUICK)
+    before = scheduler_of(store, tmp_path, [daily], clock, jitter_fraction=0)
+    before.prepare()
+    run_once_at(before, clock, T0)
+    assert job_state(store, "report").next_run_at == pytest.approx(T0 + 86400.0)
+
+    clock.now = T0 + 600.0
+    hourly = Job("report", 3600.0, QUICK)  # the config now says every 60 minutes
+    after = scheduler_of(store, tmp_path, [hourly], clock, jitter_fraction=0)
+    after.prepare()
+    assert job_state(store, "report").next_run_at == pytest.approx(T0 + 3600.0)
