@@ -302,3 +302,15 @@ def test_uvicorn_and_the_service_stop_together_on_sigterm(config: Path):
     finally:
         store.close()
     assert not Path(f"/proc/{running}").exists(), "the child was ended"
+
+
+def test_schedule_with_a_missing_secret_stops_at_start_with_a_user_error(tmp_path: Path):
+    config = tmp_path / "lingting.toml"
+    config.write_text(
+        CONFIG + '[[export.sinks]]\ntype = "webhook"\nurl = "http://127.0.0.1:9/hook"\n'
+        'secret_env = "LINGTING_TEST_UNSET_SECRET"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["schedule", "-c", str(config)], env={"LINGTING_TEST_UNSET_SECRET": None})
+    assert result.exit_code == 2, result.output
+    assert "LINGTING_TEST_UNSET_SECRET" in result.output and "Traceback" not in result.output
