@@ -134,7 +134,7 @@ class Heartbeat:
     pid: int
     at: float
     state: str
-    """"running", or "stopped" once the service ended cleanly."""
+    """"running"; "stopped" once the service ended cleanly, "failed" if its loop died of a bug."""
 
 
 def beat(store: Store, name: str, *, pid: int, at: float, state: str = "running") -> None:

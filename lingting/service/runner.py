@@ -9,6 +9,7 @@ Ctrl-C into `stop()`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -143,11 +144,12 @@ class Service:
             scheduler.stop()
             state.beat(store, "scheduler", pid=os.getpid(), at=time.time(), state="stopped")
             log.info("service stopped / 服务已停止")
-        except BaseException as exc:
+        except BaseException as exc:  # a bug: logged with its traceback; /healthz and the exit code say so
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("the service loop failed / 服务循环出错")
             scheduler.stop()
-            raise
+            with contextlib.suppress(Exception):
+                state.beat(store, "scheduler", pid=os.getpid(), at=time.time(), state="failed")
         finally:
             store.close()
 

@@ -42,6 +42,8 @@ def show_schedule(settings: Settings, console: Console, now: float | None = None
     else:
         if beat.state == "stopped":
             word = "stopped / 已停止"
+        elif beat.state == "failed":
+            word = "failed, see its log / 出错停止, 请查看日志"
         elif now - beat.at <= 3 * HEARTBEAT_SECONDS:
             word = "running / 运行中"
         else:

@@ -27,7 +27,8 @@ from starlette.applications import Starlette
 from config import load_settings
 from config.settings import Settings
 from lingting.cli import main
-from lingting.service.ops import ops_routes
+from lingting.service.jobs import Job
+from lingting.service.ops import health_report, ops_routes
 from lingting.service.runner import Service
 from store import Outbox, Store, crawl_state, record_run
 from store import schedule as state
@@ -314,3 +315,18 @@ def test_schedule_with_a_missing_secret_stops_at_start_with_a_user_error(tmp_pat
     result = CliRunner().invoke(main, ["schedule", "-c", str(config)], env={"LINGTING_TEST_UNSET_SECRET": None})
     assert result.exit_code == 2, result.output
     assert "LINGTING_TEST_UNSET_SECRET" in result.output and "Traceback" not in result.output
+
+
+def test_a_loop_that_dies_is_reported_not_healthy(settings: Settings):
+    settings.service.jitter_fraction = 0.0
+    broken = Job("broken", 60.0, ("/nonexistent/lingting-test-binary",))
+    service = Service(settings, Path("unused.toml"), jobs=[broken])
+    service.start()
+    service.wait()  # the loop ends by itself: its first job cannot start
+    assert service.error is not None and "FileNotFoundError" in service.error
+    assert "the scheduler stopped" in (service.health() or "")
+    healthy, report = health_report(settings, service)
+    assert not healthy and report["database"] == "ok"
+    store = Store(settings.database_path)
+    assert state.heartbeats(store)["scheduler"].state == "failed"
+    store.close()
