@@ -48,6 +48,7 @@ from config.export import (
     ZendeskSink as ZendeskSink,
 )
 from config.query_syntax import QueryError, parse_query
+from config.service import ServiceSettings as ServiceSettings
 from config.sources import (
     AppStoreSource as AppStoreSource,
 )
@@ -165,6 +166,7 @@ class Settings(_Model):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The folder of the config file; relative paths in it are relative to this."""
 

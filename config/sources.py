@@ -13,8 +13,8 @@ from config.web import HostName, HttpUrl
 class _Source(_Model):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     enabled: bool = True
-    every_minutes: int = Field(default=60, ge=1)
-    """How often the scheduler crawls this source."""
+    every_minutes: float = Field(default=60, ge=0.05)
+    """How often the scheduler crawls this source (fractions allowed: 0.5 is every 30 seconds)."""
     max_pages: int = Field(default=3, ge=1, le=100)
     allowed_hosts: list[HostName] = Field(default_factory=list)
     """Hosts besides the source's own site that a redirect may lead to (`*.example.com` for all under
@@ -82,7 +82,7 @@ class StackExchangeSource(_Source):
     """Stack Exchange API 2.3; without an app key an IP has 300 requests a day, so every 3 hours by default."""
 
     type: Literal["stackexchange"]
-    every_minutes: int = Field(default=180, ge=1)
+    every_minutes: float = Field(default=180, ge=0.05)
     base_url: HttpUrl = "https://api.stackexchange.com"
     site: str = Field(default="stackoverflow", pattern=r"^[a-z0-9.-]+$")
     """The API's site name: stackoverflow, superuser, serverfault, android, ..."""

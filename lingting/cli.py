@@ -16,6 +16,7 @@ from config.settings import Settings
 from lingting import sources_cmd, tools
 from lingting import train as training
 from lingting.options import LingtingGroup, UserError, config_option, load_config, user_errors
+from lingting.service import commands as service_commands
 from lingting.tables import flagged_table, print_run_errors, run_table, safe
 
 console = Console(highlight=False)
@@ -313,6 +314,9 @@ main.add_command(tools.analyze)
 main.add_command(sources_cmd.sources)
 main.add_command(training.train)
 main.add_command(training.reanalyze)
+main.add_command(service_commands.schedule)
+main.add_command(service_commands.status)
+main.add_command(service_commands.backup)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -189,11 +189,34 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, key)
     )
     """,
-    # 8: the limits a crawl hit, per source: requests refused (off-site redirects, private
+    # the limits a crawl hit, per source: requests refused (off-site redirects, private
     # addresses), answers dropped for their size, posts cut to their head
     """
     ALTER TABLE crawl_runs ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE crawl_runs ADD COLUMN too_large INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE crawl_runs ADD COLUMN cut_posts INTEGER NOT NULL DEFAULT 0
+    """,
+    # the scheduler (lingting/service): one row per job with its last and next run and the child
+    # running it, and the heartbeats of the service and of /healthz's write probe
+    """
+    CREATE TABLE scheduled_jobs (
+        name TEXT PRIMARY KEY,
+        next_run_at TEXT,
+        last_started_at TEXT,
+        last_finished_at TEXT,
+        last_outcome TEXT,
+        last_error TEXT,
+        running_pid INTEGER,
+        running_pid_start INTEGER,
+        running_deadline TEXT,
+        runs INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE service_heartbeats (
+        name TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'running'
+    )
     """,
 ]
