@@ -47,6 +47,7 @@ from config.export import (
 from config.export import (
     ZendeskSink as ZendeskSink,
 )
+from config.report import ReportSettings
 from config.sources import (
     AppStoreSource as AppStoreSource,
 )
@@ -145,6 +146,7 @@ class Settings(_Model):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The folder of the config file; relative paths in it are relative to this."""
 

@@ -16,6 +16,7 @@ from config.settings import Settings
 from lingting import sources_cmd, tools
 from lingting import train as training
 from lingting.options import UserError, config_option, load_config, user_errors
+from lingting.report import command as report_command
 from lingting.tables import flagged_table, print_run_errors, run_table
 
 console = Console(highlight=False)
@@ -276,6 +277,7 @@ main.add_command(tools.analyze)
 main.add_command(sources_cmd.sources)
 main.add_command(training.train)
 main.add_command(training.reanalyze)
+main.add_command(report_command.report)
 
 
 if __name__ == "__main__":  # pragma: no cover
