@@ -185,9 +185,9 @@ def name_themes(
         by_freq = sorted(lexical, key=lambda t: (-lexical[t], t))
         zh = [t for t in by_freq if is_chinese(t)]
         en = [t.lower() for t in by_freq if not is_chinese(t)]
-        # Keywords stand in only for a language the lexicon found nothing in: they are less sure.
-        zh = zh or [w for w in scored if is_chinese(w)][:2]
-        en = en or [w for w in scored if not is_chinese(w)][:2]
+        if not zh and not en:  # keywords name a theme only when the lexicon found nothing: they are less sure
+            zh = [w for w in scored if is_chinese(w)][:2]
+            en = [w for w in scored if not is_chinese(w)][:2]
         names[theme] = ThemeName(zh=zh[:top], en=list(dict.fromkeys(en))[:top], keywords=scored[:top])
     return names
 

@@ -11,6 +11,7 @@ from lingting.demo_site.content import Content
 from lingting.demo_site.discourse import NOT_FOUND, DiscourseSite
 from lingting.demo_site.feeds import FeedSite
 from lingting.demo_site.hackernews import HackerNewsSite
+from lingting.demo_site.history import zhihu_rss
 from lingting.demo_site.responses import (
     ATOM,
     Response,
@@ -44,6 +45,7 @@ class Router:
         self.feeds = FeedSite(content)
         self.western = WesternSites(content)  # Reddit JSON, Stack Exchange, GitHub, App Store
         self.chinese = ChineseSites(content)  # native Weibo, Tieba, Bilibili (some check request headers)
+        self.anchor = content.anchor
 
     def handle(self, base_url: str, target: str, headers: Mapping[str, str] | None = None) -> Response:
         parts = urlsplit(target)
@@ -78,6 +80,8 @@ class Router:
             return self.feeds.weibo_rss(base_url)
         if path == "/feeds/reddit.atom":
             return self.feeds.reddit_atom(base_url)
+        if path == "/feeds/zhihu.rss":  # eight weeks of history, for the trend report
+            return zhihu_rss(base_url, self.anchor)
         if (western := self.western.route(base_url, path, params)) is not None:
             return western
         # An API client expects JSON even for a wrong path; a browser gets a page.

@@ -88,7 +88,7 @@ def build_report(
         entry = filed.setdefault(row["theme"], {"filed": 0, "by_priority": {}, "states": {}})
         entry["filed"] += 1
         entry["by_priority"][row["priority"]] = entry["by_priority"].get(row["priority"], 0) + 1
-        entry["states"][row["state"]] = entry["states"].get(row["state"], 0) + 1
+        entry["states"][row["delivery"]] = entry["states"].get(row["delivery"], 0) + 1
 
     themes = [
         {

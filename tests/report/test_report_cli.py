@@ -82,7 +82,7 @@ def test_the_html_page_draws_chinese_and_asks_for_nothing(config: Path, tmp_path
             control.write_text('<img src="https://evil.test/control.png">', encoding="utf-8")
             pages = {page_file.as_uri(), control.as_uri()}
 
-            def count(route, request) -> None:  # type: ignore[no-untyped-def]
+            def count(route, request) -> None:
                 if request.url not in pages:
                     requests.append(request.url)
                     route.abort()
