@@ -82,7 +82,8 @@ def theme_tickets(store: Store) -> list[dict[str, Any]]:
     return store.query(
         "SELECT t.theme, c.priority, e.intake_id,"
         " (SELECT CASE WHEN sum(o.status = 'delivered') THEN 'delivered' WHEN sum(o.status = 'dead') THEN 'dead'"
-        "  WHEN count(o.id) THEN 'pending' ELSE 'decided' END FROM outbox o WHERE o.intake_id = e.intake_id) AS delivery"
+        "  WHEN count(o.id) THEN 'pending' ELSE 'decided' END"
+        " FROM outbox o WHERE o.intake_id = e.intake_id) AS delivery"
         " FROM exports e JOIN clusters c ON c.id = e.cluster_id JOIN trend_clusters t ON t.cluster_id = c.id"
         " WHERE e.revision = 1 ORDER BY t.theme, c.priority"
     )
