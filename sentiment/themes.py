@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from config import Product
-from sentiment.lexicon import PROBLEM_CATEGORIES, _grouped, _read, _words, load_lexicon
+from sentiment.lexicon import PROBLEM_CATEGORIES, SEVERITIES, _grouped, _read, _words, load_lexicon
 from sentiment.terms import GroupedMatcher, TermMatcher
 
 REQUEST = "request:"
@@ -56,6 +56,8 @@ class ThemeWords:
     features: GroupedMatcher
     stop_zh: frozenset[str]
     stop_en: frozenset[str]
+    generic: frozenset[str]
+    """Complaint concepts that name no particular problem: a theme only when nothing else is named."""
 
 
 @functools.cache
@@ -66,6 +68,7 @@ def load_theme_words() -> ThemeWords:
         features=_grouped(data.get("features", {}), "themes.toml [features]"),
         stop_zh=frozenset(_words(stop, "zh", "themes.toml [stopwords]")),
         stop_en=frozenset(w.lower() for w in _words(stop, "en", "themes.toml [stopwords]")),
+        generic=frozenset(_words(data.get("concepts", {}), "generic", "themes.toml [concepts]")),
     )
 
 
@@ -118,10 +121,18 @@ def cluster_theme(posts: Sequence[ThemePost], exclude: Iterable[str] = ()) -> Cl
     if requests and requests >= problems:
         return ClusterTheme(REQUEST + request_subject(posts, exclude), "request")
     if concepts:
-        # Ties go to the concept the lexicon lists first (the more severe, by its order).
-        order = list(load_lexicon().themes)
-        best = max(concepts.items(), key=lambda kv: (kv[1], -order.index(kv[0]) if kv[0] in order else 0))
-        return ClusterTheme(best[0], "problem")
+        # A named problem beats a generic one ("huge delay, unusable": lag); ties go to the more severe
+        # concept (花屏 and 马赛克: video, not lag), then to the one listed first.
+        themes = load_lexicon().themes
+        order = list(themes)
+
+        generic = load_theme_words().generic
+
+        def rank(name: str) -> tuple[bool, int, int, int]:
+            severity = SEVERITIES.index(themes[name].severity) if name in themes else len(SEVERITIES)
+            return name not in generic, concepts[name], -severity, -order.index(name) if name in order else 0
+
+        return ClusterTheme(max(concepts, key=rank), "problem")
     return ClusterTheme(OTHER, "other")
 
 

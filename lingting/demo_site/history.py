@@ -25,19 +25,19 @@ DISCONNECT = (
     "声链 SDK 语音房间隔一会儿就掉线, 重连要十几秒, 有人遇到吗",
     "VoxLink keeps disconnecting on 4G, the call drops every few minutes",
     "用声链做连麦, 观众那边频繁掉线, 日志里全是重连",
-    "Since the last VoxLink update our users lose connection when the app goes to background",
+    "Since the last VoxLink update the call drops whenever the app goes to background: lost connection",
     "声链 RTC 弱网下直接断线, 完全没有自动恢复",
 )
 REQUESTS_HARMONY = (
     "希望声链尽快支持鸿蒙 NEXT, 我们的应用要上架华为",
-    "Any plan for HarmonyOS support in VoxLink? Our customers in China need it",
+    "Please add HarmonyOS support to VoxLink, our customers in China need it",
     "声链什么时候出鸿蒙版 SDK? 客户都在问",
 )
 REQUEST_FLUTTER = "Would love an official Flutter plugin for VoxLink, the community one is outdated"
 OTHER = (
     "声链 IM 的文档里找不到离线推送的配置参数, 找了半天",
     "VoxLink billing: we were charged twice for the same minutes this month",
-    "Agora 的云录制文件老是缺一段, 我们在考虑换掉",
+    "Agora 的云录制文件缺失, 回放打不开, 我们在考虑换掉",
     "Agora echo cancellation is awful on Android tablets",
 )
 
