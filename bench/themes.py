@@ -6,10 +6,12 @@ baseline (each cluster's top keyword over jieba tokens is its theme), in the sam
   (a cluster left in `other` is not found), weighted by clusters;
 - exact: the share of clusters given exactly their label's key (lingting's keys only).
 
-Two sets: `bench/data/themes_sample.jsonl` (74 clusters written for this, Chinese and English;
-66 in everyday words, eight paraphrases with none of the lexicons' words, measured apart), and the demo site's clusters as `lingting demo`
-stores them, labeled by hand in `bench/data/demo_theme_labels.jsonl` (by source and the start of
-the seed post's text). Run (the demo set needs a demo database, e.g. `lingting demo --dir D`):
+Two sets: `bench/data/themes_sample.jsonl` (74 clusters written for this, Chinese and English:
+66 in everyday words, eight paraphrases with none of the lexicons' words, measured apart), and
+the demo site's clusters as `lingting demo` stores them, labeled by hand in
+`bench/data/demo_theme_labels.jsonl` (by source and the start of the seed post's text). Recall of
+a theme with one cluster is 100% whenever that cluster is not left in `other`. Run (the demo set
+needs a demo database, e.g. `lingting demo --dir D`):
 
     .venv/bin/python -m bench.themes [--demo-db lingting-demo/lingting.db]
 """
