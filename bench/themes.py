@@ -97,12 +97,15 @@ def demo_set(db: Path) -> tuple[list[str], list[list[ThemePost]]]:
     store = Store(db)
     gold, clusters = [], []
     for label in labels:
-        rows = store.query(
-            "SELECT p.* FROM posts p JOIN clusters c ON c.id = p.cluster_id JOIN posts s ON s.id = c.seed_post_id"
-            " WHERE s.source = ? AND substr(coalesce(s.title, '') || s.text, 1, ?) = ? ORDER BY p.id DESC LIMIT 50",
+        seeds = store.query(
+            "SELECT c.id FROM clusters c JOIN posts s ON s.id = c.seed_post_id"
+            " LEFT JOIN trend_clusters t ON t.cluster_id = c.id WHERE c.merged_into IS NULL"
+            " AND (c.flagged = 1 OR t.kind = 'request')"  # the clusters labeled: flagged ones and requests
+            " AND s.source = ? AND substr(coalesce(s.title, '') || s.text, 1, ?) = ?",
             (label["source"], len(label["starts"]), label["starts"]),
         )
-        if rows:
+        for seed in seeds:
+            rows = store.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id DESC LIMIT 50", (seed["id"],))
             gold.append(label["theme"])
             clusters.append([theme_post(r) for r in rows])
     store.close()
