@@ -20,6 +20,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .meta{color:#4b5563;font-size:13px}table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
 th,td{border-bottom:1px solid #e5e7eb;padding:5px 8px;text-align:left;vertical-align:middle}
 th{background:#f9fafb;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.d{white-space:nowrap}
 .up{color:#b91c1c}.down{color:#15803d}.act{background:#fef3c7;font-weight:600}
 .cards{display:flex;flex-wrap:wrap;gap:10px}
 .card{border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px;min-width:120px}
@@ -27,8 +28,9 @@ th{background:#f9fafb;font-weight:600}td.n{text-align:right;font-variant-numeric
 """
 
 
-def _cell(value: Any, numeric: bool = False) -> str:
-    return f'<td class="n">{escape(str(value))}</td>' if numeric else f"<td>{escape(str(value))}</td>"
+def _cell(value: Any, numeric: bool = False, *, nowrap: bool = False) -> str:
+    css = ' class="n"' if numeric else ' class="d"' if nowrap else ""
+    return f"<td{css}>{escape(str(value))}</td>"
 
 
 def _table(head: list[str], rows: list[str], empty: str) -> str:
@@ -105,7 +107,8 @@ def _themes(report: dict[str, Any], w: Any) -> list[str]:
         rows.append(
             "<tr>" + _cell(theme_label(t)) + _cell(t["authors"], True)
             + f"<td>{svg.sparkline([per_week.get(wk, 0) for wk in weeks])}</td>"
-            + _cell(t["first_seen"] or "") + _cell(t["last_seen"] or "") + _cell(", ".join(t["sources"]))
+            + _cell(t["first_seen"] or "", nowrap=True) + _cell(t["last_seen"] or "", nowrap=True)
+            + _cell(", ".join(t["sources"]))
             + _cell(f"{filed['filed']} {by_p} {states}".strip()) + "</tr>"
         )  # fmt: skip
     head = [w("theme"), w("authors"), w("per_week"), w("first_seen"), w("last_seen"), w("sources"), w("filed")]
@@ -116,7 +119,7 @@ def _demand(report: dict[str, Any], w: Any) -> list[str]:
     demand = report["demand"]
     rows = [
         f"<tr class='{'act' if d['act'] else ''}'>" + _cell(theme_label(d)) + _cell(d["people"], True)
-        + _cell(", ".join(d["sources"])) + _cell(f"{d['first_day']} – {d['last_day']}")
+        + _cell(", ".join(d["sources"])) + _cell(f"{d['first_day']} – {d['last_day']}", nowrap=True)
         + _cell(w("act") if d["act"] else "") + "</tr>"
         for d in demand["items"]
     ]  # fmt: skip
@@ -130,7 +133,8 @@ def _demand(report: dict[str, Any], w: Any) -> list[str]:
 def _spikes(report: dict[str, Any], w: Any) -> list[str]:
     rows = [
         "<tr>" + _cell(s["brand"] + ("" if s["own"] else f" ({w('competitor')})")) + _cell(theme_label(s))
-        + _cell(s["peak_at"]) + _cell(w(s["grain"])) + _cell(s["authors"], True) + _cell(f"{s['baseline']:g}", True)
+        + _cell(s["peak_at"].replace("T", " ").replace(":00:00Z", ":00"), nowrap=True) + _cell(w(s["grain"]))
+        + _cell(s["authors"], True) + _cell(f"{s['baseline']:g}", True)
         + _cell(f"{s['ratio']:g}×", True) + _cell(", ".join(s["sources"]))
         + _cell(w("yes") if s["alerted"] else w("no")) + "</tr>"
         for s in report["spikes"]

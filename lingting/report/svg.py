@@ -18,6 +18,16 @@ def _svg(width: int, height: int, body: list[str], label: str) -> str:
     )
 
 
+def _short(text: str, width: int) -> str:
+    """At most `width` columns, a Chinese character counting two (a legend must fit its box)."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > width:
+            return text[:i] + "…"
+    return text
+
+
 def _fmt(value: float, percent: bool) -> str:
     return f"{value * 100:.0f}%" if percent else f"{value:g}"
 
@@ -28,11 +38,11 @@ def line_chart(
     series: Sequence[tuple[str, Sequence[float | None]]],
     *,
     percent: bool = False,
-    width: int = 680,
+    width: int = 760,
     height: int = 240,
 ) -> str:
     """One line per series over the x labels (weeks); None leaves a gap."""
-    left, right, top, bottom = 44, 150, 14, 36
+    left, right, top, bottom = 44, 250, 14, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _, vs in series for v in vs if v is not None]
     top_value = max(values, default=0.0) or 1.0
@@ -69,7 +79,7 @@ def line_chart(
         body += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{color}"/>' for px, py in points]
         ly = top + 14 + k * 18
         body.append(f'<rect x="{width - right + 12}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
-        body.append(f'<text x="{width - right + 27}" y="{ly}" fill="#111827">{escape(name[:18])}</text>')
+        body.append(f'<text x="{width - right + 27}" y="{ly}" fill="#111827">{escape(_short(name, 36))}</text>')
     return _svg(width, height, body, label)
 
 
@@ -89,7 +99,9 @@ def bar_chart(label: str, rows: Sequence[tuple[str, int, int]], *, legend: tuple
         y = 26 + i * (bar_h + gap)
         w_whole = plot_w * whole / top_value
         w_part = plot_w * part / top_value
-        body.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" fill="#111827">{escape(name[:16])}</text>')
+        body.append(
+            f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" fill="#111827">{escape(_short(name, 18))}</text>'
+        )
         body.append(f'<rect x="{left}" y="{y}" width="{w_whole:.1f}" height="{bar_h}" fill="#93c5fd"/>')
         body.append(f'<rect x="{left}" y="{y}" width="{w_part:.1f}" height="{bar_h}" fill="#dc2626"/>')
         body.append(f'<text x="{left + w_whole + 6:.1f}" y="{y + 13}" fill="#374151">{whole} / {part}</text>')
@@ -110,7 +122,9 @@ def heatmap(
     ]
     for i, name in enumerate(row_labels):
         y = top + i * cell_h
-        body.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="#111827">{escape(name[:16])}</text>')
+        body.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="#111827">{escape(_short(name, 18))}</text>'
+        )
         for j, value in enumerate(cells[i]):
             x = left + j * cell_w
             if value is None:
