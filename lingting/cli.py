@@ -68,6 +68,7 @@ def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verb
     runs = runs_of(store, run_id)
     console.print(run_table(runs))
     print_run_errors(console, runs)
+    report_command.after_crawl(settings, err_console.print)  # a spike of our product: one chat alert
 
 
 def _export(settings: Settings) -> None:

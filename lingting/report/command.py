@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
 
+from config.settings import Settings
 from lingting.options import UserError, config_option, load_config, user_errors
 
 FORMATS = ("html", "md", "json")
@@ -109,3 +111,24 @@ def report(
                 raise UserError(f"digest not delivered to {', '.join(failed)} / 摘要未能发送到 {', '.join(failed)}")
     finally:
         store.close()
+
+
+def after_crawl(settings: Settings, echo: Callable[[str], None]) -> None:
+    """After a crawl: alert the new spikes of our products once each, if chat robots are set up.
+    A robot whose secret is missing is reported, and the crawl's result stands."""
+    if not settings.export.alerts:
+        return
+    from exporter import ExportConfigError
+    from lingting.report.digest import check_spikes
+    from store import Store
+
+    store = Store(settings.database_path)
+    try:
+        sent = check_spikes(store, settings)
+    except ExportConfigError as exc:
+        echo(f"spike alerts not sent / 峰值告警未发送: {exc}")
+        return
+    finally:
+        store.close()
+    if sent:
+        echo(f"spike alerts sent / 已发送峰值告警: {sent}")

@@ -10,7 +10,7 @@ from exporter.alerts import DingtalkBot
 from exporter.transport import HttpTransport
 from lingting.report.alerts import detect_spikes, send_spike_alerts
 from lingting.report.build import build_report
-from lingting.report.digest import check_spikes, digest_message
+from lingting.report.digest import check_spikes, digest_message, send_digest
 from lingting.report.spikes import SpikeRule, detect, robust_threshold
 from store import Store
 from tests.exporter.intake_server import IntakeState, intake_server
@@ -129,3 +129,16 @@ def test_check_spikes_after_a_crawl_and_the_digest(trend_db: tuple[Store, Settin
     assert "Recurring problems" in text and "disconnect" in text and "(https://lingting.example/report)" in text
     assert datetime.fromtimestamp(now, UTC).date() == UNTIL.date()
     assert len(state.messages) == 1
+
+
+def test_the_weekly_digest_goes_to_every_robot_and_is_noted(trend_db: tuple[Store, Settings]):
+    store, settings = trend_db
+    with intake_server(IntakeState()) as (url, state):
+        failed = send_digest(store, settings, until=UNTIL.date(), bots=[_robot(url)], clock=lambda: _clock(1))
+        dead = DingtalkBot("dingtalk:1", url="http://127.0.0.1:9/robot/send?access_token=x", transport=HttpTransport(1))
+        assert send_digest(store, settings, until=UNTIL.date(), bots=[dead], clock=lambda: _clock(1)) == ["dingtalk:1"]
+    assert failed == []
+    [message] = state.messages
+    text = message["markdown"]["text"]
+    assert "聆听 趋势报告" in message["markdown"]["title"] and "掉线" in text and "需求信号" in text
+    assert store.query("SELECT kind FROM alert_messages") == [{"kind": "digest"}]
