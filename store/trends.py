@@ -62,20 +62,23 @@ def refresh_trends(store: Store, theme_of: ThemeFn, brands_of: BrandsFn, own: Co
         return RefreshCounts(0, 0, 0)
     with store.transaction():
         # `>=`: a post written in the same second as the last refresh may not have been seen.
-        touched = store.conn.execute(
-            "SELECT id, cluster_id, source, text, title, analysis FROM posts WHERE updated_at >= ?", (mark,)
-        ).fetchall()
-        brand_rows = []
-        for post_id, _, source, text, title, analysis in touched:
-            post = {"source": source, "text": text, "title": title, "analysis": json.loads(analysis or "{}")}
-            brand_rows += [(post_id, brand) for brand in brands_of(post)]
-        post_ids = [r[0] for r in touched]
-        for chunk in _chunks(post_ids):
-            store.conn.execute(f"DELETE FROM trend_post_brands WHERE post_id IN ({_marks(chunk)})", list(chunk))
-        store.conn.executemany("INSERT OR IGNORE INTO trend_post_brands (post_id, brand) VALUES (?, ?)", brand_rows)
-        clusters = sorted({int(r[1]) for r in touched})
+        # Read in batches, so that a first refresh of a large database holds one batch in memory.
+        cursor = store.conn.cursor()
+        cursor.execute("SELECT id, cluster_id, text, title, analysis FROM posts WHERE updated_at >= ?", (mark,))
+        touched = 0
+        clusters: set[int] = set()
+        while batch := cursor.fetchmany(5000):
+            touched += len(batch)
+            brand_rows = []
+            for post_id, cluster_id, text, title, analysis in batch:
+                clusters.add(int(cluster_id))
+                post = {"text": text, "title": title, "analysis": json.loads(analysis or "{}")}
+                brand_rows += [(post_id, brand) for brand in brands_of(post)]
+            for chunk in _chunks([r[0] for r in batch]):
+                store.conn.execute(f"DELETE FROM trend_post_brands WHERE post_id IN ({_marks(chunk)})", list(chunk))
+            store.conn.executemany("INSERT OR IGNORE INTO trend_post_brands (post_id, brand) VALUES (?, ?)", brand_rows)
         days: set[str] = set()
-        for chunk in _chunks(clusters):
+        for chunk in _chunks(sorted(clusters)):
             days |= _retheme(store, chunk, theme_of)
         store.conn.execute(
             "DELETE FROM trend_clusters WHERE cluster_id IN (SELECT id FROM clusters WHERE merged_into IS NOT NULL)"
@@ -86,7 +89,7 @@ def refresh_trends(store: Store, theme_of: ThemeFn, brands_of: BrandsFn, own: Co
             "INSERT INTO trend_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (MARK_KEY, newest),
         )
-    return RefreshCounts(len(touched), len(clusters), len(days))
+    return RefreshCounts(touched, len(clusters), len(days))
 
 
 def _retheme(store: Store, cluster_ids: Sequence[int], theme_of: ThemeFn) -> set[str]:

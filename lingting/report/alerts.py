@@ -18,7 +18,7 @@ from typing import Any
 from config.report import ReportSettings
 from config.settings import Settings
 from exporter.alerts import ChatBot
-from exporter.alerts.digest import AlertMessage, plain, safe_url
+from exporter.alerts.digest import AlertMessage, plain
 from exporter.transport import DeliveryError
 from lingting.report.spikes import SpikeRule, detect, robust_threshold
 from store import Outbox, Store
@@ -161,7 +161,3 @@ def send_spike_alerts(
             mark_spike_alerted(store, int(spike["id"]), moment(clock()))
             sent += 1
     return sent
-
-
-def page_link(settings: Settings) -> str:
-    return safe_url(settings.report.url or "")

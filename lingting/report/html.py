@@ -5,6 +5,7 @@ offline and opens the same from a file, a mail or the review workspace
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -88,7 +89,7 @@ def render_report_html(report: dict[str, Any]) -> str:
     )
 
 
-def _themes(report: dict[str, Any], w: Any) -> list[str]:
+def _themes(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
     weeks = weeks_of(report)
     themes = report["themes"]
     out = [f"<h2>{escape(w('themes'))}</h2>"]
@@ -115,7 +116,7 @@ def _themes(report: dict[str, Any], w: Any) -> list[str]:
     return [*out, _table(head, rows, w("nothing"))]
 
 
-def _demand(report: dict[str, Any], w: Any) -> list[str]:
+def _demand(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
     demand = report["demand"]
     rows = [
         f"<tr class='{'act' if d['act'] else ''}'>" + _cell(theme_label(d)) + _cell(d["people"], True)
@@ -130,7 +131,7 @@ def _demand(report: dict[str, Any], w: Any) -> list[str]:
     ]
 
 
-def _spikes(report: dict[str, Any], w: Any) -> list[str]:
+def _spikes(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
     rows = [
         "<tr>" + _cell(s["brand"] + ("" if s["own"] else f" ({w('competitor')})")) + _cell(theme_label(s))
         + _cell(s["peak_at"].replace("T", " ").replace(":00:00Z", ":00"), nowrap=True) + _cell(w(s["grain"]))
@@ -143,7 +144,7 @@ def _spikes(report: dict[str, Any], w: Any) -> list[str]:
     return [f"<h2>{escape(w('spikes'))}</h2>", _table([*head, w("alerted")], rows, w("nothing"))]
 
 
-def _sentiment(report: dict[str, Any], w: Any) -> list[str]:
+def _sentiment(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
     rows = report["sentiment"]
     weeks = sorted({r["week"] for r in rows})
     out = [f"<h2>{escape(w('sentiment'))}</h2>"]
@@ -180,7 +181,7 @@ def _sentiment(report: dict[str, Any], w: Any) -> list[str]:
     return out
 
 
-def _voice(report: dict[str, Any], w: Any) -> list[str]:
+def _voice(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
     voice = report["share_of_voice"]
     out = [f"<h2>{escape(w('voice'))}</h2>"]
     if voice:
@@ -197,7 +198,7 @@ def _voice(report: dict[str, Any], w: Any) -> list[str]:
     return [*out, _table(head, rows, w("nothing"))]
 
 
-def _open(report: dict[str, Any], w: Any) -> list[str]:
+def _open(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
     rows = []
     for t in report["open_tickets"]:
         url = safe_url(t["url"] or "")
