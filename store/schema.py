@@ -201,7 +201,7 @@ MIGRATIONS: list[str] = [
         first_day TEXT NOT NULL,
         last_day TEXT NOT NULL
     );
-    CREATE INDEX trend_clusters_theme ON trend_clusters (theme);
+    CREATE INDEX trend_clusters_theme ON trend_clusters (theme, last_day);
     CREATE TABLE trend_post_brands (
         post_id INTEGER NOT NULL,
         brand TEXT NOT NULL,

@@ -167,12 +167,12 @@ def spike_sources(store: Store, brand: str, theme: str, day: str, hours: Sequenc
 
 
 def theme_samples(store: Store, theme: str, since: str, until: str, limit: int = 80) -> list[dict[str, Any]]:
-    """The newest posts of a theme in the period (title, text, complaint terms): to name it."""
+    """Posts of the theme's newest clusters active in the period (title, text, complaint terms): to name it."""
     rows = store.conn.execute(
-        "SELECT p.title, p.text, json_extract(p.analysis, '$.complaint_terms') FROM trend_clusters t"
-        " JOIN posts p ON p.cluster_id = t.cluster_id WHERE t.theme = ?"
-        " AND substr(coalesce(p.created_at, p.first_seen_at), 1, 10) BETWEEN ? AND ? ORDER BY p.id DESC LIMIT ?",
-        (theme, since, until, limit),
+        "SELECT p.title, p.text, json_extract(p.analysis, '$.complaint_terms') FROM (SELECT cluster_id"
+        " FROM trend_clusters WHERE theme = ? AND last_day >= ? AND first_day <= ? ORDER BY last_day DESC LIMIT ?) t"
+        " JOIN posts p ON p.cluster_id = t.cluster_id LIMIT ?",
+        (theme, since, until, limit, limit),
     ).fetchall()
     return [{"title": t, "text": x, "complaint_terms": json.loads(c or "[]")} for t, x, c in rows]
 
