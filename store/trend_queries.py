@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.database import Store
+from store.trends import AUTHOR, DAY, HOUR
 
 WEEK = "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')"
 """The Monday of a day's week."""
@@ -164,6 +165,21 @@ def spike_sources(store: Store, brand: str, theme: str, day: str, hours: Sequenc
         [brand, theme, day, *hours],
     ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def spike_drivers(
+    store: Store, brand: str, theme: str, day: str, hours: Sequence[int], limit: int = 3
+) -> list[dict[str, Any]]:
+    """The clusters with the most distinct authors in a spike's hours of one day, with a title each."""
+    return store.query(
+        f"SELECT p.cluster_id, count(DISTINCT {AUTHOR}) AS authors, (SELECT coalesce(s.title, s.text)"
+        " FROM clusters c JOIN posts s ON s.id = c.seed_post_id WHERE c.id = p.cluster_id) AS title"
+        " FROM posts p JOIN trend_clusters t ON t.cluster_id = p.cluster_id"
+        " JOIN trend_post_brands b ON b.post_id = p.id"
+        f" WHERE {DAY} = ? AND {HOUR} IN ({_in([str(h) for h in hours])}) AND t.theme = ? AND b.brand = ?"
+        " GROUP BY p.cluster_id ORDER BY authors DESC, p.cluster_id LIMIT ?",
+        [day, *hours, theme, brand, limit],
+    )
 
 
 def theme_samples(store: Store, theme: str, since: str, until: str, limit: int = 80) -> list[dict[str, Any]]:

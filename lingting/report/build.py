@@ -160,7 +160,7 @@ def build_report(
                 "grain": sp["grain"], "started_at": sp["started_at"], "peak_at": sp["peak_at"],
                 "ended_at": sp["ended_at"], "authors": sp["authors"], "baseline": sp["baseline"],
                 "ratio": float(times_baseline(sp["authors"], sp["baseline"])), "sources": sp["sources"],
-                "alerted": sp["alerted_at"] is not None,
+                "alerted": sp["alerted_at"] is not None, "drivers": _drivers(store, sp),
             }
             for sp in spikes
         ],
@@ -168,6 +168,21 @@ def build_report(
         "share_of_voice": share_of_voice,
         "open_tickets": open_tickets,
     }  # fmt: skip
+
+
+def _drivers(store: Store, spike: dict[str, Any]) -> list[dict[str, Any]]:
+    """What drove a spike: its busiest clusters in the peak's day (hours of the spike, or all)."""
+    day = spike["peak_at"][:10]
+    if spike["grain"] == "hour":
+        first = int(spike["started_at"][11:13]) if spike["started_at"][:10] == day else 0
+        last = int(spike["ended_at"][11:13]) if spike["ended_at"][:10] == day else 23
+        hours = list(range(first, last + 1))
+    else:
+        hours = list(range(24))
+    return [
+        {"cluster_id": d["cluster_id"], "authors": d["authors"], "title": (d["title"] or "")[:150]}
+        for d in q.spike_drivers(store, spike["brand"], spike["theme"], day, hours)
+    ]
 
 
 def _parse(value: str | None) -> datetime | None:

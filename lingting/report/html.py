@@ -137,11 +137,12 @@ def _spikes(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:
         + _cell(s["peak_at"].replace("T", " ").replace(":00:00Z", ":00"), nowrap=True) + _cell(w(s["grain"]))
         + _cell(s["authors"], True) + _cell(f"{s['baseline']:g}", True)
         + _cell(f"{s['ratio']:g}×", True) + _cell(", ".join(s["sources"]))
-        + _cell(w("yes") if s["alerted"] else w("no")) + "</tr>"
+        + _cell(w("yes") if s["alerted"] else w("no"))
+        + _cell(" · ".join(f"{d['title'][:40]} ({d['authors']})" for d in s["drivers"])) + "</tr>"
         for s in report["spikes"]
     ]  # fmt: skip
     head = [w("brand"), w("theme"), w("when"), w("grain"), w("authors"), w("baseline"), w("ratio"), w("sources")]
-    return [f"<h2>{escape(w('spikes'))}</h2>", _table([*head, w("alerted")], rows, w("nothing"))]
+    return [f"<h2>{escape(w('spikes'))}</h2>", _table([*head, w("alerted"), w("drivers")], rows, w("nothing"))]
 
 
 def _sentiment(report: dict[str, Any], w: Callable[[str], str]) -> list[str]:

@@ -85,11 +85,12 @@ def render_markdown(report: dict[str, Any]) -> str:
             plain(s["brand"], 30) + ("" if s["own"] else f" ({w('competitor')})"), plain(theme_label(s), 60),
             s["peak_at"], w(s["grain"]), str(s["authors"]), f"{s['baseline']:g}", f"{s['ratio']:g}×",
             ", ".join(s["sources"]), w("yes") if s["alerted"] else w("no"),
+            " · ".join(f"{plain(d['title'], 40)} ({d['authors']})" for d in s["drivers"]),
         ]
         for s in report["spikes"]
     ]  # fmt: skip
     head = [w("brand"), w("theme"), w("when"), w("grain"), w("authors"), w("baseline"), w("ratio"), w("sources")]
-    lines += _table([*head, w("alerted")], rows) if rows else [w("nothing"), ""]
+    lines += _table([*head, w("alerted"), w("drivers")], rows) if rows else [w("nothing"), ""]
 
     lines += [f"## {w('sentiment')}", ""]
     rows = [

@@ -45,6 +45,7 @@ WORDS: dict[str, dict[str, str]] = {
     "baseline": {"zh": "14 天中位数", "en": "14-day median"},
     "ratio": {"zh": "倍数", "en": "Times"},
     "alerted": {"zh": "已通知", "en": "Alerted"},
+    "drivers": {"zh": "主要来自 (聚类, 用户数)", "en": "Driven by (cluster, authors)"},
     "competitor": {"zh": "竞品 (只报告)", "en": "competitor (reported only)"},
     "sentiment": {"zh": "情感与投诉占比", "en": "Sentiment and complaint share"},
     "negative_share": {"zh": "负面占比", "en": "Negative share"},

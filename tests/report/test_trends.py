@@ -76,6 +76,9 @@ def test_a_person_counts_once_per_hour_however_often_they_post(trend_db: tuple[S
     ).fetchone()
     assert posts_in_hour == (10, 9) and hourly["authors"] == 9
     assert hourly["peak_at"] == "2026-11-30T20:00:00Z" and set(hourly["sources"]) == {"weibo", "v2ex", "github"}
+    # What drove it: the hour's busiest clusters (four clusters, 5 + 2 + 1 + 1 authors; the top three shown)
+    assert [d["authors"] for d in hourly["drivers"]] == [5, 2, 1]
+    assert hourly["drivers"][0]["title"].startswith("VoxLink keeps disconnecting")
 
 
 def test_the_refresh_is_incremental_and_idempotent(trend_db: tuple[Store, Settings], analyzer_settings):
