@@ -14,6 +14,7 @@ import pytest
 
 from lingting.demo import DEMO_CRAWL, DEMO_PRODUCT, demo_environment, demo_sources, toml_table
 from lingting.demo_site import DemoSite
+from store import Store
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -34,6 +35,16 @@ def test_the_demo_history_reports_a_recurring_problem_a_demand_and_a_spike(tmp_p
         )
         crawled = lingting("crawl", "-c", str(config))
         assert crawled.returncode == 0, crawled.stderr
+    store = Store(tmp_path / "l.db")
+    kept = store.conn.execute("SELECT sum(posts) FROM trend_daily").fetchone()[0]
+    assert (
+        kept
+        == store.count("posts")
+        - store.conn.execute(
+            "SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM trend_post_brands b WHERE b.post_id = p.id)"
+        ).fetchone()[0]
+    )  # the pipeline kept the daily counts as it stored the posts: every post naming a brand
+    store.close()
     today = datetime.now(UTC).date().isoformat()
     result = lingting("report", "-c", str(config), "--since", "8w", "--until", today, "--format", "json")
     assert result.returncode == 0, result.stderr
