@@ -87,9 +87,11 @@ def _answers(anchor: datetime) -> list[Answer]:
     return sorted(out, key=lambda a: a.created, reverse=True)
 
 
-def zhihu_rss(base_url: str, anchor: datetime) -> Response:
+def zhihu_rss(base_url: str, anchor: datetime, now: datetime | None = None) -> Response:
+    """The feed at `now` (default: the anchor): answers written after it are not there yet."""
     items = []
-    for answer in _answers(anchor):
+    until = as_utc(now) if now is not None else as_utc(anchor)
+    for answer in (a for a in _answers(anchor) if a.created <= until):
         link = f"{base_url}/zhihu/answer/{answer.id}"
         items.append(
             "<item>"
