@@ -90,6 +90,11 @@ def report(
     fmt = fmt or (out.suffix.lstrip(".").replace("markdown", "md") if out and out.suffix else "md")
     if fmt not in FORMATS:
         raise UserError(f"--out {out}: say --format {'|'.join(FORMATS)} / 请用 --format 指定格式")
+    if not settings.database_path.exists():
+        raise UserError(
+            f"no database at {settings.database_path}: run `lingting crawl` first"
+            " / 数据库不存在, 请先运行 lingting crawl"
+        )
     store = Store(settings.database_path)
     try:
         with user_errors():
@@ -98,8 +103,11 @@ def report(
         if out is None:
             click.echo(text, nl=False)
         else:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"cannot write {out}: {exc.strerror} / 无法写入 {out}") from None
             click.echo(f"wrote / 已写入 {out}", err=True)
         if send_digest:
             from exporter import ExportConfigError

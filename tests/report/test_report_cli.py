@@ -63,6 +63,12 @@ def test_bad_dates_are_user_errors(config: Path):
     assert code == 2 and "after" in out
     code, out = run("report", "-c", str(config), "--product", "Nope", "--until", "2026-11-30")
     assert code == 2 and "Nope" in out
+    code, out = run("report", "-c", str(config), "--out", str(config.parent / "lingting.toml" / "r.html"))
+    assert code == 2 and "cannot write" in out
+    empty = config.parent / "empty.toml"
+    empty.write_text(CONFIG.replace("trends.db", "missing.db"), encoding="utf-8")
+    code, out = run("report", "-c", str(empty))
+    assert code == 2 and "lingting crawl" in out and not (config.parent / "missing.db").exists()
 
 
 def test_the_html_page_draws_chinese_and_asks_for_nothing(config: Path, tmp_path: Path):
