@@ -48,6 +48,7 @@ from config.export import (
     ZendeskSink as ZendeskSink,
 )
 from config.query_syntax import QueryError, parse_query
+from config.report import ReportSettings
 from config.service import ServiceSettings as ServiceSettings
 from config.sources import (
     AppStoreSource as AppStoreSource,
@@ -167,6 +168,7 @@ class Settings(_Model):
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The folder of the config file; relative paths in it are relative to this."""
 

@@ -22,6 +22,7 @@ from crawler.incremental import CrawlState, ListingDone, ThreadVisited
 from crawler.items import PostItem
 from crawler.limits import cut_post
 from crawler.report import count, note_error
+from crawler.trends import refresh as refresh_trends
 from sentiment import Analyzer
 from sentiment.fingerprint import content_key, normalize_text
 from store import Store
@@ -56,6 +57,8 @@ class StorePipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         # The store is shared by every spider of the process; it closes with the process.
+        if self.store is not None:
+            refresh_trends(self.store, self.settings)  # the report's daily aggregates, incrementally
         self.store = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:

@@ -16,6 +16,7 @@ from config.settings import Settings
 from lingting import sources_cmd, tools
 from lingting import train as training
 from lingting.options import LingtingGroup, UserError, config_option, load_config, user_errors
+from lingting.report import command as report_command
 from lingting.service import commands as service_commands
 from lingting.tables import flagged_table, print_run_errors, run_table, safe
 
@@ -79,6 +80,7 @@ def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verb
     runs = runs_of(store, run_id)
     console.print(run_table(runs))
     print_run_errors(console, runs)
+    report_command.after_crawl(settings, err_console.print)  # a spike of our product: one chat alert
     failed = [r["source_name"] for r in runs if r["health"] != "ok"]
     if failed:
         hint = "" if verbose else "; -v shows the crawler's log / 加 -v 可查看抓取日志"
@@ -317,6 +319,7 @@ main.add_command(training.reanalyze)
 main.add_command(service_commands.schedule)
 main.add_command(service_commands.status)
 main.add_command(service_commands.backup)
+main.add_command(report_command.report)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,6 +35,7 @@ DEMO_SOURCES: tuple[dict[str, Any], ...] = (
     {"name": "hn", "type": "hackernews", "base_url": "{base}/hn", "queries": ["VoxLink"]},
     {"name": "weibo-rss", "type": "rss", "url": "{base}/feeds/weibo.rss", "platform": "weibo"},
     {"name": "reddit", "type": "rss", "url": "{base}/feeds/reddit.atom", "platform": "reddit"},
+    {"name": "zhihu-rss", "type": "rss", "url": "{base}/feeds/zhihu.rss", "platform": "zhihu"},
     {
         "name": "reddit-api",
         "type": "reddit",

@@ -219,4 +219,68 @@ MIGRATIONS: list[str] = [
         state TEXT NOT NULL DEFAULT 'running'
     )
     """,
+    # trends: each cluster's theme and the brands its posts name,
+    # day x brand x source x theme counts, distinct authors per hour (a person counts once per hour
+    # however often they post or repost), detected spikes (one alert each), and the refresh mark.
+    # The day index lets a refresh recount one day without reading the others.
+    """
+    CREATE TABLE trend_clusters (
+        cluster_id INTEGER PRIMARY KEY,
+        theme TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('problem', 'request', 'other')),
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL
+    );
+    CREATE INDEX trend_clusters_theme ON trend_clusters (theme, last_day);
+    CREATE TABLE trend_post_brands (
+        post_id INTEGER NOT NULL,
+        brand TEXT NOT NULL,
+        PRIMARY KEY (post_id, brand)
+    ) WITHOUT ROWID;
+    CREATE TABLE trend_daily (
+        day TEXT NOT NULL,
+        brand TEXT NOT NULL,
+        own INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        theme TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        posts INTEGER NOT NULL,
+        complaints INTEGER NOT NULL,
+        negative INTEGER NOT NULL,
+        requests INTEGER NOT NULL,
+        sentiment_sum REAL NOT NULL,
+        PRIMARY KEY (day, brand, source, theme)
+    ) WITHOUT ROWID;
+    CREATE TABLE trend_authors (
+        brand TEXT NOT NULL,
+        theme TEXT NOT NULL,
+        day TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        source TEXT NOT NULL,
+        PRIMARY KEY (brand, theme, day, hour, author, source)
+    ) WITHOUT ROWID;
+    CREATE INDEX trend_authors_day ON trend_authors (day);
+    CREATE TABLE trend_spikes (
+        id INTEGER PRIMARY KEY,
+        brand TEXT NOT NULL,
+        own INTEGER NOT NULL,
+        theme TEXT NOT NULL,
+        grain TEXT NOT NULL CHECK (grain IN ('hour', 'day')),
+        started_at TEXT NOT NULL,
+        peak_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        authors INTEGER NOT NULL,
+        baseline REAL NOT NULL,
+        sources TEXT NOT NULL DEFAULT '[]',
+        alerted_at TEXT,
+        UNIQUE (brand, theme, grain, started_at)
+    );
+    CREATE TABLE trend_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE INDEX posts_updated ON posts (updated_at);
+    CREATE INDEX posts_day ON posts (substr(coalesce(created_at, first_seen_at), 1, 10))
+    """,
 ]

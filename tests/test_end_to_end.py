@@ -70,7 +70,7 @@ def test_run_crawls_clusters_flags_and_exports_once(tmp_path: Path, site: DemoSi
 
     runs = store.query("SELECT * FROM crawl_runs")
     western = {"reddit-api", "stackoverflow", "github", "appstore"}
-    chinese = {"weibo-rss", "weibo", "tieba", "bilibili"}
+    chinese = {"weibo-rss", "weibo", "tieba", "bilibili", "zhihu-rss"}
     assert {r["source_name"] for r in runs} == {"v2ex", "forum", "hn", "reddit"} | western | chinese
     assert all(r["errors"] == 0 and r["requests"] > 0 and r["posts_parsed"] > 0 for r in runs), runs
 

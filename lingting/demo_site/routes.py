@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from lingting.demo_site.chinese_routes import ChineseSites
@@ -11,6 +12,7 @@ from lingting.demo_site.content import Content
 from lingting.demo_site.discourse import NOT_FOUND, DiscourseSite
 from lingting.demo_site.feeds import FeedSite
 from lingting.demo_site.hackernews import HackerNewsSite
+from lingting.demo_site.history import zhihu_rss
 from lingting.demo_site.responses import (
     ATOM,
     Response,
@@ -36,7 +38,7 @@ def _int(value: str | None, default: int | None) -> int | None:
 
 
 class Router:
-    def __init__(self, content: Content, faults: bool = False) -> None:
+    def __init__(self, content: Content, faults: bool = False, now: datetime | None = None) -> None:
         self.faults = faults
         self.v2ex = V2exSite(content)
         self.discourse = DiscourseSite(content)
@@ -44,6 +46,8 @@ class Router:
         self.feeds = FeedSite(content)
         self.western = WesternSites(content)  # Reddit JSON, Stack Exchange, GitHub, App Store
         self.chinese = ChineseSites(content)  # native Weibo, Tieba, Bilibili (some check request headers)
+        self.anchor = content.anchor
+        self.now = now  # the site's clock, when it serves an earlier moment than its anchor
 
     def handle(self, base_url: str, target: str, headers: Mapping[str, str] | None = None) -> Response:
         parts = urlsplit(target)
@@ -78,6 +82,8 @@ class Router:
             return self.feeds.weibo_rss(base_url)
         if path == "/feeds/reddit.atom":
             return self.feeds.reddit_atom(base_url)
+        if path == "/feeds/zhihu.rss":  # eight weeks of history, for the trend report
+            return zhihu_rss(base_url, self.anchor, self.now)
         if (western := self.western.route(base_url, path, params)) is not None:
             return western
         # An API client expects JSON even for a wrong path; a browser gets a page.

@@ -200,7 +200,7 @@ class DemoSite:
 
     def _build_router(self, moment: datetime | None) -> Router:
         content = content_at(self.content, moment) if moment is not None else self.content
-        return Router(content, faults=self.faults)
+        return Router(content, faults=self.faults, now=moment)
 
     def serve(self, target: str, headers: Mapping[str, str] | None = None) -> tuple[Response, datetime]:
         """The answer to a request target and the moment the content is shown at (its Last-Modified)."""
