@@ -132,6 +132,9 @@ class ExportSettings(_Model):
     retry_base_seconds: float = Field(default=30, gt=0)
     """First retry after about this long; each further one waits twice as long (with jitter)."""
     retry_max_seconds: float = Field(default=3600, gt=0)
+    retry_after_max_seconds: float = Field(default=86400, gt=0)
+    """A receiver's `Retry-After` is waited out up to this long; a longer one (years, a date far
+    ahead) is cut to this."""
     max_attempts: int = Field(default=12, ge=1)
     """After this many failed attempts a delivery is dead (`lingting export --replay-dead` resends)."""
 

@@ -93,7 +93,9 @@ class ExportSummary:
 
 def retry_policy(settings: Settings, rng: random.Random | None = None) -> RetryPolicy:
     e = settings.export
-    return RetryPolicy(e.retry_base_seconds, e.retry_max_seconds, e.max_attempts, rng or random.Random())
+    return RetryPolicy(
+        e.retry_base_seconds, e.retry_max_seconds, e.max_attempts, rng or random.Random(), e.retry_after_max_seconds
+    )
 
 
 def plan(
