@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from exporter.secrets import redact
+
 # httpx logs every request's full URL at INFO, and a chat robot's URL carries its token.
 for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -79,6 +81,13 @@ class HttpResponse:
     def text(self, limit: int = KEPT) -> str:
         return self.body[:limit].decode("utf-8", errors="replace")
 
+    def redacted(self, secrets: Iterable[str]) -> HttpResponse:
+        """This answer with every secret it echoes taken out of the whole body, before any of it
+        is cut to be kept."""
+        text = self.body.decode("utf-8", errors="replace")
+        clean = redact(text, secrets)
+        return self if clean == text else HttpResponse(self.status, self.headers, clean.encode("utf-8"))
+
     def kept(self) -> str:
         """What is stored with a failed delivery: status line and the start of the body."""
         return f"HTTP {self.status}\n{self.text()}"
@@ -86,14 +95,6 @@ class HttpResponse:
 
 def json_body(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret value replaced, so that it can be logged or stored."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
 
 
 def retry_after(value: str | None, now: float) -> float | None:

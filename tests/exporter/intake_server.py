@@ -11,6 +11,7 @@ way each platform documents). Each request first draws a *fault* from `faults` (
     reset    close with a TCP reset before reading the body
     lost     do the work, then reset instead of answering (the sender cannot know it succeeded)
     errcode  HTTP 200 whose JSON carries errcode/code 310000 (robots only)
+    echo     HTTP 400 whose body is `echo(request)` (a receiver that repeats what it was sent)
 
 `tickets` counts the tickets *created* per intake id: a delivery repeated after a crash or a lost
 answer must find the first one and create nothing.
@@ -38,7 +39,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 Fault = str
-FAULTS = ("accept", "500", "429", "400", "hang", "reset", "lost", "errcode")
+FAULTS = ("accept", "500", "429", "400", "hang", "reset", "lost", "errcode", "echo")
 
 
 @dataclass
@@ -60,6 +61,7 @@ class IntakeState:
     retry_after: str = "1"
     hang_seconds: float = 3.0
     faults: Callable[[Received], Fault] = lambda r: "accept"
+    echo: Callable[[Received], bytes] = lambda r: r.body
     received: list[Received] = field(default_factory=list)
     tickets: Counter[str] = field(default_factory=Counter)
     """Tickets created per intake id."""
@@ -107,6 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "hang":
             time.sleep(state.hang_seconds)
             self.close_connection = True
+            return
+        if fault == "echo":
+            self._reply(400, state.echo(received))
             return
         if fault in ("500", "429", "400"):
             extra = {"retry-after": state.retry_after} if fault == "429" else {}
