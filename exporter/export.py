@@ -21,6 +21,7 @@ from exporter.alerts import ChatBot, build_bots, dispatch
 from exporter.cloudevent import envelope
 from exporter.delivery import DeliveryCounts, deliver
 from exporter.intake import IntakeError, build_record, validate
+from exporter.links import source_sites
 from exporter.lock import ExportLock
 from exporter.policy import effective, review_states, route, state
 from exporter.retry import RetryPolicy
@@ -121,6 +122,7 @@ def plan(
     refs = outbox.external_refs()
     states = review_states(reviews(store))
     summary = ExportSummary()
+    sites = source_sites(settings)
     for flagged in store.flagged_clusters():
         review = states.get(flagged["id"])
         last = last_revisions.get(flagged["intake_id"])
@@ -137,7 +139,7 @@ def plan(
         if last and last["state"] == state(cluster):
             summary.unchanged += 1
             continue
-        record = build_record(cluster, store.cluster_posts(cluster["id"]), captured_at=now)
+        record = build_record(cluster, store.cluster_posts(cluster["id"]), captured_at=now, sites=sites)
         record["external_refs"] = refs.get(cluster["intake_id"], [])
         try:
             validate(record)

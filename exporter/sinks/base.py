@@ -67,4 +67,5 @@ def field(response: HttpResponse, request: RenderedRequest, *path: str) -> Any:
 def footer(event: dict[str, Any]) -> str:
     """The line every ticket ends with: which intake record and revision it is."""
     record = event["data"]
-    return f"lingting intake `{record['intake_id']}` · revision {event['revision']} · <{record['source']['url']}>"
+    url = record["source"].get("url")  # checked when the record was built (exporter/links.py)
+    return f"lingting intake `{record['intake_id']}` · revision {event['revision']}" + (f" · <{url}>" if url else "")

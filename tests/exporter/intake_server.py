@@ -199,7 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
         ticket = r.json()["ticket"]
         state = self.server.state
         if r.method == "POST":
-            key = r.headers.get("idempotency-key") or f"none-{time.monotonic_ns()}"
+            # Zendesk's keys are its own: the webhook receiver sees the same event ids.
+            key = f"zendesk:{r.headers.get('idempotency-key') or time.monotonic_ns()}"
 
             def make() -> dict[str, Any]:
                 issue = {"system": "zendesk", "id": len(state.issues) + 1, "intake_id": ticket["external_id"], **ticket}
