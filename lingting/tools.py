@@ -47,8 +47,10 @@ def parse(source: str, file: IO[bytes], url: str, platform: str | None) -> None:
 
 
 def _products(config_path: Path, given: bool, names: tuple[str, ...]) -> tuple[list[Product], Settings | None]:
+    """The products to judge relevance by and the config's analysis settings. `--product` names
+    replace the config's products; a config named as well still gives its thresholds."""
     if names:
-        return [Product(name=n) for n in names], None
+        return [Product(name=n) for n in names], load_config(config_path) if given else None
     if config_path.exists():
         settings = load_config(config_path)
         return settings.products, settings

@@ -109,3 +109,17 @@ def test_any_bytes_in_one_line_out_per_line(lines: list[bytes], final_newline: b
     assert all(out[n - 1]["line"] == n for n in errors)
     assert all("lang" in o for o in out if "error" not in o)
     assert result.exit_code == (1 if errors else 0)
+
+
+def test_a_named_config_gives_its_thresholds_to_named_products(tmp_path: Path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text('products = [{ name = "别的" }]\n[analysis]\nnegative_threshold = 0.0\n', encoding="utf-8")
+    runner = CliRunner()
+    alone = runner.invoke(main, ["analyze", "-p", "声链"], input=COMPLAINT)
+    both = runner.invoke(main, ["analyze", "-p", "声链", "-c", str(strict)], input=COMPLAINT)
+    assert alone.exit_code == both.exit_code == 0
+    (a,), (b,) = outputs(alone.stdout_bytes), outputs(both.stdout_bytes)
+    assert a["relevant"] and b["relevant"]  # the named product, not the config's
+    assert a["polarity"] == "negative" and b["polarity"] != "negative"  # the config's threshold
+    missing = runner.invoke(main, ["analyze", "-p", "声链", "-c", str(tmp_path / "none.toml")], input=COMPLAINT)
+    assert missing.exit_code == 2 and "none.toml" in missing.output
