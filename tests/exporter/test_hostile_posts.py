@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from exporter.alerts import AlertItem, AlertMessage, DingtalkBot, SlackBot
 from exporter.inert import clean
 from exporter.sinks import GithubSink, JiraSink, WebhookSink, ZendeskSink
 from exporter.transport import HttpResponse, RenderedRequest
+from lingting.cli import main
 from store import Store
 from tests.exporter.intake_server import IntakeState, intake_server
 from tests.exporter.markup import adf_skeleton, adf_texts, invisible, live_text, skeleton
@@ -230,3 +232,16 @@ def test_any_post_renders_inert_in_every_sink(title: str, text: str, url: str, c
     assert slack.count("<") == slack.count(">") == (1 if accepted[0] else 0) and "@" not in slack
     for href in [record["source"].get("url"), *record["related"]["urls"]]:
         assert href is None or href.startswith("https://v2ex.test/")
+
+
+def test_the_terminal_shows_a_hostile_title_without_escapes_or_invisible_characters(tmp_path: Path):
+    s = config(tmp_path)
+    store = Store(s.database_path)
+    add_post(store, "1", "alice")
+    store.conn.execute("UPDATE posts SET title = ?", ("\x1b[2J\x1b[31m红\u202e字\u2060\ufeff[bold]x[/bold]",))
+    path = tmp_path / "lingting.toml"
+    path.write_text('database = "l.db"\nproducts = [{ name = "声链" }]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["flagged", "-c", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "红字[bold]x[/bold]" in result.output and not invisible(result.output.replace("\x1b", ""))
+    assert "\x1b[2J" not in result.output and "\x1b[31m" not in result.output
