@@ -2,8 +2,9 @@
 
 A receiver may echo what it was sent (a token in an error page, a signed URL in a JSON answer).
 `redact` takes every secret out of such text in each form it may come back in: as sent, with JSON
-or backslash escapes (`\\/`, `\\u0026`), percent-encoded, as HTML entities, or inside base64 at any
-offset. It runs on the whole answer, before anything is cut from it for storing.
+or backslash escapes (`\\/`, `\\u0026`), percent-encoded (also twice), as HTML entities, or inside
+base64 at any offset; the answer itself is read in the charset it declares (UTF-16 too). It runs
+on the whole answer, before anything is cut from it for storing.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _char(c: str) -> str:
     ways = [
         r"\\*" + re.escape(c),  # as is, or backslash-escaped (`\/`), however often the text was escaped
         r"\\+u" + f"{code:04x}" if code < 0x10000 else "",  # JSON \uXXXX (Go writes & < > so)
-        "".join(f"%{b:02x}" for b in c.encode()),
+        "".join(f"%(?:25)*{b:02x}" for b in c.encode()),  # percent-encoded, once or more
         re.escape(html.escape(c)),
         f"&#{code};",
         f"&#x0*{code:x};",

@@ -11,9 +11,11 @@ retry-later or dead:
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -83,14 +85,30 @@ class HttpResponse:
 
     def redacted(self, secrets: Iterable[str]) -> HttpResponse:
         """This answer with every secret it echoes taken out of the whole body, before any of it
-        is cut to be kept."""
-        text = self.body.decode("utf-8", errors="replace")
+        is cut to be kept. The body is read in the charset it declares (or its byte order mark
+        shows); a body that held a secret is given back as UTF-8."""
+        text = self.body.decode(_charset(self.headers.get("content-type", ""), self.body), errors="replace")
         clean = redact(text, secrets)
         return self if clean == text else HttpResponse(self.status, self.headers, clean.encode("utf-8"))
 
     def kept(self) -> str:
         """What is stored with a failed delivery: status line and the start of the body."""
         return f"HTTP {self.status}\n{self.text()}"
+
+
+_CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+
+
+def _charset(content_type: str, body: bytes) -> str:
+    declared = _CHARSET.search(content_type)
+    if declared:
+        try:
+            return codecs.lookup(declared.group(1)).name
+        except LookupError:
+            pass  # a charset Python does not know: read as UTF-8
+    return next((name for bom, name in _BOMS if body.startswith(bom)), "utf-8")
 
 
 def json_body(value: Any) -> bytes:

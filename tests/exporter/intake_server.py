@@ -62,6 +62,7 @@ class IntakeState:
     hang_seconds: float = 3.0
     faults: Callable[[Received], Fault] = lambda r: "accept"
     echo: Callable[[Received], bytes] = lambda r: r.body
+    echo_type: str = "text/plain"
     received: list[Received] = field(default_factory=list)
     tickets: Counter[str] = field(default_factory=Counter)
     """Tickets created per intake id."""
@@ -111,7 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if fault == "echo":
-            self._reply(400, state.echo(received))
+            self._reply(400, state.echo(received), {"content-type": state.echo_type})
             return
         if fault in ("500", "429", "400"):
             extra = {"retry-after": state.retry_after} if fault == "429" else {}
@@ -137,10 +138,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, status: int, answer: Any, headers: dict[str, str] | None = None) -> None:
         data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         try:
+            headers = {"content-type": "application/json" if not isinstance(answer, bytes) else "text/plain"} | (
+                headers or {}
+            )
             self.send_response(status)
-            self.send_header("content-type", "application/json" if not isinstance(answer, bytes) else "text/plain")
             self.send_header("content-length", str(len(data)))
-            for k, v in (headers or {}).items():
+            for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
             self.wfile.write(data)

@@ -95,12 +95,14 @@ def echo_everywhere(r: Received) -> bytes:
         quote_plus(TOKEN),
         f"auth={sent} noise={noise}",
     ]
+    parts.append(quote(quote(TOKEN, safe=""), safe=""))  # encoded twice
     head = " ".join(parts)
     return (head + "f" * (2000 - len("HTTP 400\n") - len(head) - 5) + TOKEN + "g" * 100).encode()
 
 
 def test_a_receivers_echo_is_redacted_before_it_is_cut_in_every_encoding(tmp_path: Path):
-    with intake_server(IntakeState(faults=lambda r: "echo", echo=echo_everywhere)) as (url, state):
+    state = IntakeState(faults=lambda r: "echo", echo=echo_everywhere)
+    with intake_server(state) as (url, state):
         s = settings(
             tmp_path,
             f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
@@ -125,3 +127,22 @@ def test_a_receivers_echo_is_redacted_before_it_is_cut_in_every_encoding(tmp_pat
     for form in forms:
         leaked = [w for w in windows(form, 6) if w in db]
         assert not leaked, (form, leaked)
+
+
+def test_an_answer_in_utf_16_is_redacted_too(tmp_path: Path):
+    state = IntakeState(
+        faults=lambda r: "echo",
+        echo=lambda r: f"bad token {TOKEN} for ops@x.test".encode("utf-16"),
+        echo_type="text/plain; charset=utf-16",
+    )
+    with intake_server(state) as (url, _):
+        s = settings(
+            tmp_path,
+            f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
+            'token_env = "ZD_TOKEN"\n',
+        )
+        store = Store(s.database_path)
+        add_post(store, "1", "alice")
+        assert export(store, s, env={"ZD_TOKEN": TOKEN}).dead == 1
+    (row,) = store.query("SELECT last_error, response FROM outbox")
+    assert row["response"] == "HTTP 400\nbad token *** for ops@x.test" and "bad token ***" in row["last_error"]
