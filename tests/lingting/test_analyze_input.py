@@ -97,9 +97,15 @@ LINE = st.one_of(
 
 
 @FUZZ
-@given(st.lists(LINE, min_size=1, max_size=12), st.booleans())
-def test_any_bytes_in_one_line_out_per_line(lines: list[bytes], final_newline: bool):
-    data = b"\n".join(lines) + (b"\n" if final_newline else b"")
+@given(
+    st.one_of(
+        st.tuples(st.lists(LINE, min_size=1, max_size=12), st.booleans()).map(
+            lambda t: b"\n".join(t[0]) + (b"\n" if t[1] else b"")
+        ),
+        st.binary(max_size=300),  # any bytes at all, line breaks where they fall
+    )
+)
+def test_any_bytes_in_one_line_out_per_line(data: bytes):
     expected = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     result = CliRunner().invoke(main, ["analyze", "-p", "声链"], input=data)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
