@@ -20,15 +20,15 @@ SECRET_PREFIXES = re.compile(
 """How well-known tokens begin: Standard Webhooks, GitHub, GitLab, Slack, OpenAI, Stripe, Atlassian,
 AWS, Google, a JWT, a DingTalk robot's signing secret."""
 RANDOM_WORD = 16
-"""A part of a name (between underscores) this long that mixes digits with letters, or lower with
-upper case, is a token's random run, not a word (`ZENDESK_TOKEN` is words; `a8F3kQ…` is not)."""
+"""A part of a name (between underscores) this long that mixes digits with lower-case letters, or
+keeps switching case, is a token's random run, not a word (`ZENDESK_TOKEN` is words; `a8F3kQ…` is not)."""
 
 
 def _random_run(word: str) -> bool:
     if len(word) < RANDOM_WORD:
         return False
-    if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
-        return True
+    if any(c.isdigit() for c in word) and any(c.islower() for c in word):
+        return True  # hex or base62; an upper-case name may hold a year (PROD2024WEBHOOKSECRET)
     # CamelCase words have lower-case runs of two letters or more; random text keeps switching case.
     single_lower = re.findall(r"(?<![a-z])[a-z](?![a-z])", word)
     return len(single_lower) >= 2 and any(c.isupper() for c in word)

@@ -146,3 +146,24 @@ def test_an_answer_in_utf_16_is_redacted_too(tmp_path: Path):
         assert export(store, s, env={"ZD_TOKEN": TOKEN}).dead == 1
     (row,) = store.query("SELECT last_error, response FROM outbox")
     assert row["response"] == "HTTP 400\nbad token *** for ops@x.test" and "bad token ***" in row["last_error"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["WH_SECRET", "ZENDESK_API_TOKEN", "LINGTING_WEBHOOK_SIGNING_SECRET_PRODUCTION", "PROD2024WEBHOOKSECRET",
+     "MyLongWebhookSecretName", "github_token", "SECRET_KEY", "WEIBO_COOKIE"],
+)  # fmt: skip
+def test_names_of_variables_are_taken(name: str):
+    assert config.export.GithubSink(type="github", repo="a/b", token_env=name).token_env == name
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*PASTED, "sk-proj-abc", "xoxb-1-2-abc", "glpat-abcdefghij", "SEC0123456789abcdef0123456789",
+     "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c", "eyJhbGciOiJIUzI1NiJ9", "AKIAIOSFODNN7EXAMPLE", "MfKQrGKYqrTwjUPDILPZIoLa"],
+)  # fmt: skip
+def test_tokens_are_refused_without_being_repeated(value: str):
+    with pytest.raises(ValidationError) as caught:
+        config.export.GithubSink(type="github", repo="a/b", token_env=value)
+    message = str(caught.value.errors()[0]["msg"])
+    assert "not shown" in message and not any(w in message for w in windows(value, 6))
