@@ -238,7 +238,10 @@ def run_worker(
 
     Holds the export lock only while it works, so `lingting export` can decide in between. With
     `until_idle` it returns once every row is delivered or dead, or at `deadline` (Unix time).
+    `poll` (the longest sleep) must be a positive number of seconds: 0 would never sleep.
     """
+    if not 0 < poll < float("inf"):
+        raise ValueError(f"poll must be a positive number of seconds, not {poll!r}")
     total = WorkerCounts()
     outbox = Outbox(store)
     while True:

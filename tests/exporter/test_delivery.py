@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from config.settings import Settings
-from exporter import RetryPolicy, deliver_all, export, retry_policy
+from exporter import RetryPolicy, deliver_all, export, retry_policy, run_worker
 from exporter.retry import RetryPolicy as Policy
 from exporter.transport import retry_after
 from store import Outbox, Store
@@ -274,3 +274,12 @@ def test_secrets_appear_in_no_log_and_no_database_row(tmp_path: Path, caplog: py
     for secret in (token, sent.split()[1], SECRET, SECRET.removeprefix("whsec_"), signature.removeprefix("v1,")):
         assert secret.encode() not in db
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("poll", [0.0, -1.0, float("nan"), float("inf")])
+def test_the_worker_refuses_a_poll_that_would_never_sleep_or_never_wake(tmp_path: Path, poll: float):
+    s = settings(tmp_path)
+    store = Store(s.database_path)
+    add_post(store, "1", "alice")
+    with pytest.raises(ValueError, match="poll"):
+        run_worker(store, [], [], retry=retry_policy(s), poll=poll)
