@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from config.base import Priority, _Model
+from config.envname import EnvName
 
-_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _SINK_NAME = r"^[a-z0-9][a-z0-9_:.-]*$"
 _HTTP_URL = r"^https?://[^\s/]+(/\S*)?$"
 
@@ -34,7 +34,7 @@ class WebhookSink(_HttpDestination):
 
     type: Literal["webhook"]
     url: str = Field(pattern=_HTTP_URL)
-    secret_env: str = Field(pattern=_ENV_NAME)
+    secret_env: EnvName
     """Environment variable holding the signing secret (`whsec_` + base64)."""
 
 
@@ -43,7 +43,7 @@ class ZendeskSink(_HttpDestination):
     base_url: str = Field(pattern=_HTTP_URL)
     """e.g. https://acme.zendesk.com"""
     email: str
-    token_env: str = Field(pattern=_ENV_NAME)
+    token_env: EnvName
     """Environment variable holding the API token (used as `{email}/token:{token}`)."""
     group_id: int | None = None
     tags: list[str] = Field(default_factory=list)
@@ -60,7 +60,7 @@ class JiraSink(_HttpDestination):
     base_url: str = Field(pattern=_HTTP_URL)
     """e.g. https://acme.atlassian.net"""
     email: str
-    token_env: str = Field(pattern=_ENV_NAME)
+    token_env: EnvName
     project_key: str = Field(pattern=r"^[A-Z][A-Z0-9_]+$")
     issue_type: str = "Bug"
     labels: list[str] = ["lingting"]
@@ -71,7 +71,7 @@ class JiraSink(_HttpDestination):
 class GithubSink(_HttpDestination):
     type: Literal["github"]
     repo: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-    token_env: str = Field(pattern=_ENV_NAME)
+    token_env: EnvName
     api_url: str = Field(default="https://api.github.com", pattern=_HTTP_URL)
     labels: list[str] = ["lingting"]
     priority_labels: bool = True
@@ -82,7 +82,7 @@ SinkSettings = Annotated[JsonlSink | WebhookSink | ZendeskSink | JiraSink | Gith
 
 
 class _ChatAlert(_HttpDestination):
-    url_env: str = Field(pattern=_ENV_NAME)
+    url_env: EnvName
     """Environment variable holding the robot's webhook URL (it carries the robot's token)."""
     priorities: list[Priority] = ["P0", "P1", "P2"]
     """New tickets of these priorities are announced."""
@@ -96,13 +96,13 @@ class _ChatAlert(_HttpDestination):
 
 class DingtalkAlert(_ChatAlert):
     type: Literal["dingtalk"]
-    secret_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    secret_env: EnvName | None = None
     """Environment variable holding the robot's `SEC…` signing secret, if signing is on."""
 
 
 class FeishuAlert(_ChatAlert):
     type: Literal["feishu"]
-    secret_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    secret_env: EnvName | None = None
 
 
 class WecomAlert(_ChatAlert):
@@ -132,6 +132,9 @@ class ExportSettings(_Model):
     retry_base_seconds: float = Field(default=30, gt=0)
     """First retry after about this long; each further one waits twice as long (with jitter)."""
     retry_max_seconds: float = Field(default=3600, gt=0)
+    retry_after_max_seconds: float = Field(default=86400, gt=0)
+    """A receiver's `Retry-After` is waited out up to this long; a longer one (years, a date far
+    ahead) is cut to this."""
     max_attempts: int = Field(default=12, ge=1)
     """After this many failed attempts a delivery is dead (`lingting export --replay-dead` resends)."""
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from config.base import _Model
+from config.envname import EnvName
 from config.web import HostName, HttpUrl
 
 
@@ -104,7 +105,7 @@ class GitHubSource(_Source):
     comments: bool = True
     max_issues: int = Field(default=20, ge=0, le=500)
     """How many issues that name the product are opened for their comments (one request each)."""
-    token_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    token_env: EnvName | None = None
     """Environment variable holding a token (e.g. "GITHUB_TOKEN"); search allows 10 requests a minute without."""
 
 
@@ -138,7 +139,7 @@ class WeiboSource(_ChineseSource):
 
     type: Literal["weibo"]
     base_url: HttpUrl = "https://m.weibo.cn"
-    cookie_env: str = Field(default="WEIBO_COOKIE", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    cookie_env: EnvName = "WEIBO_COOKIE"
     """Environment variable holding the Cookie header of a logged-in m.weibo.cn session; unset skips the source."""
     min_delay_seconds: float = Field(default=5.0, ge=0)
     realtime: bool = True
@@ -155,7 +156,7 @@ class TiebaSource(_ChineseSource):
     base_url: HttpUrl = "https://tieba.baidu.com"
     max_threads: int = Field(default=10, ge=0, le=200)
     """How many threads found by the search are opened for their floors and 楼中楼 replies."""
-    cookie_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    cookie_env: EnvName | None = None
     """Environment variable holding a logged-in Cookie header (BDUSS=…); optional, lowers the captcha rate."""
 
 
@@ -166,7 +167,7 @@ class BilibiliSource(_ChineseSource):
     base_url: HttpUrl = "https://api.bilibili.com"
     max_videos: int = Field(default=10, ge=0, le=200)
     """How many videos about the product are opened for their comments."""
-    cookie_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    cookie_env: EnvName | None = None
     """Environment variable holding a browser's Cookie header (buvid3=…; SESSDATA=…); optional, avoids -412."""
 
 

@@ -21,6 +21,7 @@ from exporter.alerts import ChatBot, build_bots, dispatch
 from exporter.cloudevent import envelope
 from exporter.delivery import DeliveryCounts, deliver
 from exporter.intake import IntakeError, build_record, validate
+from exporter.links import source_sites
 from exporter.lock import ExportLock
 from exporter.policy import effective, review_states, route, state
 from exporter.retry import RetryPolicy
@@ -93,7 +94,9 @@ class ExportSummary:
 
 def retry_policy(settings: Settings, rng: random.Random | None = None) -> RetryPolicy:
     e = settings.export
-    return RetryPolicy(e.retry_base_seconds, e.retry_max_seconds, e.max_attempts, rng or random.Random())
+    return RetryPolicy(
+        e.retry_base_seconds, e.retry_max_seconds, e.max_attempts, rng or random.Random(), e.retry_after_max_seconds
+    )
 
 
 def plan(
@@ -119,6 +122,7 @@ def plan(
     refs = outbox.external_refs()
     states = review_states(reviews(store))
     summary = ExportSummary()
+    sites = source_sites(settings)
     for flagged in store.flagged_clusters():
         review = states.get(flagged["id"])
         last = last_revisions.get(flagged["intake_id"])
@@ -135,7 +139,7 @@ def plan(
         if last and last["state"] == state(cluster):
             summary.unchanged += 1
             continue
-        record = build_record(cluster, store.cluster_posts(cluster["id"]), captured_at=now)
+        record = build_record(cluster, store.cluster_posts(cluster["id"]), captured_at=now, sites=sites)
         record["external_refs"] = refs.get(cluster["intake_id"], [])
         try:
             validate(record)
@@ -234,7 +238,10 @@ def run_worker(
 
     Holds the export lock only while it works, so `lingting export` can decide in between. With
     `until_idle` it returns once every row is delivered or dead, or at `deadline` (Unix time).
+    `poll` (the longest sleep) must be a positive number of seconds: 0 would never sleep.
     """
+    if not 0 < poll < float("inf"):
+        raise ValueError(f"poll must be a positive number of seconds, not {poll!r}")
     total = WorkerCounts()
     outbox = Outbox(store)
     while True:

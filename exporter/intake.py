@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
+from collections.abc import Collection, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import jsonschema
+
+from exporter.inert import clean, code_block, plain
+from exporter.links import url_problem
 
 SCHEMA_FILE = "feedback-intake-v1.schema.json"
 SCHEMA_ID = "https://lingting.dev/schemas/feedback-intake/v1.json"
@@ -51,49 +54,76 @@ def _tag(value: str) -> str:
 
 
 def _title(post: dict[str, Any]) -> str:
-    text = (post.get("title") or post.get("text") or "").strip()
-    text = " ".join(text.split())
+    """The post's title (else its text) on one line, without invisible characters; at most 150."""
+    text = next((t for t in (" ".join(clean(post.get(k) or "").split()) for k in ("title", "text")) if t), "—")
     return text if len(text) <= 150 else text[:149] + "…"
 
 
-def _quote(text: str, limit: int = 600) -> str:
-    """Crawled text as a Markdown quote that cannot inject HTML or break out of the quote."""
-    short = text if len(text) <= limit else text[:limit] + "…"
-    return "\n".join("> " + html.escape(line) for line in short.splitlines() or [""])
+def _source_line(lead: dict[str, Any], url: str | None, omitted: str | None) -> str:
+    where = plain(lead["source"], 40)
+    if url:
+        return f"Source / 来源: {where} — <{url}>"
+    return f"Source / 来源: {where} — link left out / 未附链接: {plain(omitted or '', 200)}"
 
 
-def _description(lead: dict[str, Any], posts: list[dict[str, Any]], cluster: dict[str, Any]) -> str:
+def _description(
+    lead: dict[str, Any], cluster: dict[str, Any], url: str | None, omitted: str | None, similar: list[str]
+) -> str:
+    """The ticket's Markdown. Crawled text goes in a code block, checked links in autolinks; the
+    rest is ours (slugs, counts), and what quotes words a post said (the reasons) is made `plain`."""
     analysis = lead["analysis"]
     lines = [
         f"**{cluster['priority']}** · {analysis.get('category')} · "
         f"{cluster['size']} post(s) by {cluster['distinct_authors']} author(s)",
         "",
-        _quote(lead["text"]),
+        code_block(lead["text"]),
         "",
-        f"Source: {html.escape(lead['source'])} — <{html.escape(lead['url'])}>",
+        _source_line(lead, url, omitted),
         "",
         "**Why this priority / 优先级原因**",
-        *[f"- {html.escape(r)}" for r in cluster["reasons"]],
+        *[f"- {plain(r, 300)}" for r in cluster["reasons"]],
     ]
     missing = analysis.get("missing_info") or []
     if missing:
         lines += ["", "**Ask the poster / 需向用户确认**", *[f"- {m}" for m in missing]]
-    others = [p for p in posts if p["id"] != lead["id"]][:10]
-    if others:
-        lines += ["", "**Similar posts / 相似反馈**", *[f"- <{html.escape(p['url'])}>" for p in others]]
+    if similar:
+        lines += ["", "**Similar posts / 相似反馈**", *[f"- <{u}>" for u in similar[:10]]]
     return "\n".join(lines)
 
 
-def build_record(cluster: dict[str, Any], posts: list[dict[str, Any]], *, captured_at: str) -> dict[str, Any]:
-    """The intake record for `cluster`, whose member rows (analysis decoded) are `posts`."""
+def build_record(
+    cluster: dict[str, Any],
+    posts: list[dict[str, Any]],
+    *,
+    captured_at: str,
+    sites: Mapping[str, Collection[str]],
+) -> dict[str, Any]:
+    """The intake record for `cluster`, whose member rows (analysis decoded) are `posts`.
+
+    `sites` (from `exporter.links.source_sites`) says which hosts each platform's posts may link
+    to; a post's address elsewhere is left out, and `source.url_omitted` says why."""
     lead = lead_post(posts)
     a = lead["analysis"]
+    omitted = url_problem(lead["url"] or "", sites.get(lead["source"], ()))
+    url = None if omitted else lead["url"]
+    similar = [
+        p["url"] for p in posts if p["id"] != lead["id"] and not url_problem(p["url"] or "", sites.get(p["source"], ()))
+    ]
     terms = list(dict.fromkeys([*a.get("complaint_terms", []), *a.get("relevance_terms", [])]))
     tags = [_tag(t) for t in ("lingting", lead["source"], a.get("category") or "", a.get("product_area") or "")]
+    source: dict[str, Any] = {
+        "platform": lead["source"],
+        "post_id": lead["source_post_id"],
+        "author": None if lead["author"] is None else clean(lead["author"]),
+        "published_at": lead["created_at"],
+        "language": lead["lang"] or a.get("lang") or "und",
+        "captured_at": lead["fetched_at"] or captured_at,
+    }
+    source |= {"url": url} if url else {"url_omitted": omitted}
     record: dict[str, Any] = {
         "intake_id": cluster["intake_id"],
         "title": _title(lead),
-        "description_md": _description(lead, posts, cluster),
+        "description_md": _description(lead, cluster, url, omitted, similar),
         "priority": cluster["priority"],
         "impact": cluster["impact"],
         "urgency": cluster["urgency"],
@@ -105,17 +135,9 @@ def build_record(cluster: dict[str, Any], posts: list[dict[str, Any]], *, captur
         "missing_info": list(a.get("missing_info") or []),
         "attribution": a.get("attribution") or "unknown",
         "tags": list(dict.fromkeys(t for t in tags if t)),
-        "source": {
-            "platform": lead["source"],
-            "url": lead["url"],
-            "post_id": lead["source_post_id"],
-            "author": lead["author"],
-            "published_at": lead["created_at"],
-            "language": lead["lang"] or a.get("lang") or "und",
-            "captured_at": lead["fetched_at"] or captured_at,
-        },
+        "source": source,
         "evidence": {
-            "excerpt": " ".join(lead["text"].split())[:500],
+            "excerpt": " ".join(clean(lead["text"]).split())[:500],
             "matched_terms": terms,
             "sentiment": round(float(a.get("sentiment", 0.5)), 4),
             "classifier": CLASSIFIER,
@@ -124,7 +146,7 @@ def build_record(cluster: dict[str, Any], posts: list[dict[str, Any]], *, captur
             "cluster_id": cluster["id"],
             "similar_count": max(cluster["size"] - 1, 0),
             "distinct_authors": cluster["distinct_authors"],
-            "urls": [p["url"] for p in posts if p["id"] != lead["id"]][:20],
+            "urls": similar[:20],
         },
         "detected_at": cluster["flagged_at"] or cluster["first_seen_at"],
         "external_refs": [],

@@ -11,8 +11,11 @@ retry-later or dead:
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
+import math
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +24,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+
+from exporter.secrets import redact
 
 # httpx logs every request's full URL at INFO, and a chat robot's URL carries its token.
 for _name in ("httpx", "httpcore"):
@@ -78,21 +83,36 @@ class HttpResponse:
     def text(self, limit: int = KEPT) -> str:
         return self.body[:limit].decode("utf-8", errors="replace")
 
+    def redacted(self, secrets: Iterable[str]) -> HttpResponse:
+        """This answer with every secret it echoes taken out of the whole body, before any of it
+        is cut to be kept. The body is read in the charset it declares (or its byte order mark
+        shows); a body that held a secret is given back as UTF-8."""
+        text = self.body.decode(_charset(self.headers.get("content-type", ""), self.body), errors="replace")
+        clean = redact(text, secrets)
+        return self if clean == text else HttpResponse(self.status, self.headers, clean.encode("utf-8"))
+
     def kept(self) -> str:
         """What is stored with a failed delivery: status line and the start of the body."""
         return f"HTTP {self.status}\n{self.text()}"
 
 
+_CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+
+
+def _charset(content_type: str, body: bytes) -> str:
+    declared = _CHARSET.search(content_type)
+    if declared:
+        try:
+            return codecs.lookup(declared.group(1)).name
+        except LookupError:
+            pass  # a charset Python does not know: read as UTF-8
+    return next((name for bom, name in _BOMS if body.startswith(bom)), "utf-8")
+
+
 def json_body(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret value replaced, so that it can be logged or stored."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
 
 
 def retry_after(value: str | None, now: float) -> float | None:
@@ -101,9 +121,11 @@ def retry_after(value: str | None, now: float) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # "nan" says nothing; "inf" or 1e400 is "very long", which the retry policy caps
+        return None if math.isnan(seconds) else max(seconds, 0.0)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

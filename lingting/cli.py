@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from lingting.report import command as report_command
 from lingting.service import commands as service_commands
 from lingting.tables import flagged_table, print_run_errors, run_table, safe
 
+MIN_POLL_SECONDS = 1.0
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
@@ -148,6 +150,14 @@ def export_cmd(config_path: Path, dry_run: bool, status: bool, replay_dead: bool
     """
     from lingting import export_cli
 
+    modes = [flag for flag, on in (("--dry-run", dry_run), ("--status", status), ("--replay-dead", replay_dead)) if on]
+    if len(modes) > 1:
+        raise UserError(f"{' and '.join(modes)} contradict each other; give one / 这些选项互相矛盾, 只能选一个")
+    if sinks and not replay_dead:
+        raise UserError(
+            "--sink says which dead deliveries --replay-dead resends; it does nothing alone"
+            " / --sink 只能与 --replay-dead 同用"
+        )
     settings = load_config(config_path)
     with export_errors():
         if dry_run:
@@ -163,8 +173,11 @@ def export_cmd(config_path: Path, dry_run: bool, status: bool, replay_dead: bool
 @main.command()
 @config_option()
 @click.option("--watch", is_flag=True, help="持续运行, 到期即投递 / keep running, delivering as rows fall due")
-@click.option("--poll", type=float, default=30.0, show_default=True, help="最长等待秒数 / longest sleep, seconds")
-def deliver(config_path: Path, watch: bool, poll: float) -> None:
+@click.option(
+    "--poll", type=float, default=30.0, show_default=True, help="与 --watch 合用: 最长等待秒数 / longest sleep, seconds"
+)
+@click.pass_context
+def deliver(ctx: click.Context, config_path: Path, watch: bool, poll: float) -> None:
     """投递发件箱中到期的工单与通知 / Deliver the tickets and alerts the outbox owes.
 
     Without --watch: one pass over what is due now. With --watch: the delivery worker, sleeping
@@ -177,6 +190,11 @@ def deliver(config_path: Path, watch: bool, poll: float) -> None:
     """
     from lingting.export_cli import run_deliver
 
+    if not math.isfinite(poll) or poll < MIN_POLL_SECONDS:
+        # 0 would wake the worker in a loop that never sleeps; a row due sooner wakes it anyway.
+        raise UserError(f"--poll {poll:g}: give at least {MIN_POLL_SECONDS:g} second(s) / --poll 至少 1 秒")
+    if not watch and ctx.get_parameter_source("poll") == click.core.ParameterSource.COMMANDLINE:
+        raise UserError("--poll is how long --watch sleeps; one pass does not sleep / --poll 只能与 --watch 同用")
     settings = load_config(config_path)
     with export_errors():
         run_deliver(settings, console, watch=watch, poll=poll)

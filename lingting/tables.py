@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,12 +9,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+from exporter.inert import clean
 
 
 def safe(value: Any, limit: int = 80) -> Text:
     """Plain text for a table cell: no terminal escapes, no rich markup, one line, bounded."""
-    s = _CONTROL.sub("", " ".join(str(value if value is not None else "").split()))
+    s = " ".join(clean(str(value if value is not None else "")).split())
     return Text(s if len(s) <= limit else s[: limit - 1] + "…")
 
 

@@ -92,7 +92,9 @@ def stars_of(value: object) -> int | None:
             return None
     else:
         return None
-    return int(number) if number == int(number) and 1 <= number <= 5 else None
+    if not 1 <= number <= 5:  # also NaN, which compares false, and the infinities
+        return None
+    return int(number) if number == int(number) else None
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,16 @@
 """Alert messages as Markdown, in each robot's dialect. Crawled titles are hostile: characters
-that could open markup, links or mentions are replaced by look-alikes that cannot."""
+that could open markup, links or mentions are replaced by look-alikes that cannot (exporter/inert.py)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
+
+from exporter.inert import plain, safe_url
 
 Dialect = Literal["markdown", "slack"]
 MAX_ITEMS = 20
 """Items listed in one message; the rest are counted."""
-
-_LOOKALIKE = str.maketrans(
-    {"[": "［", "]": "］", "(": "（", ")": "）", "<": "‹", ">": "›", "*": "＊", "_": "＿", "#": "＃", "`": "ˋ",
-     "|": "｜", "~": "～", "!": "！", "&": "＆", "@": "＠", "\\": "＼"}
-)  # fmt: skip
-_SPACE = re.compile(r"\s+")
-
-
-def plain(text: str, limit: int = 80) -> str:
-    """One line of inert text."""
-    one = _SPACE.sub(" ", text).strip().translate(_LOOKALIKE)
-    return one if len(one) <= limit else one[: limit - 1] + "…"
-
-
-def safe_url(url: str) -> str:
-    """An http(s) URL with nothing in it that ends a Markdown or Slack link early."""
-    if not re.match(r"^https?://", url):
-        return ""
-    return quote(url, safe=":/?#=&%+,;~@!$'*-._")  # percent-encodes ( ) [ ] < > | space and quotes
 
 
 @dataclass(frozen=True)
@@ -46,8 +27,9 @@ class AlertItem:
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> AlertItem:
         r = event["data"]
+        url = r["source"].get("url", "")  # absent when the post's own was refused
         return cls(
-            r["intake_id"], int(event["revision"]), r["priority"], r["category"], r["title"], r["source"]["url"],
+            r["intake_id"], int(event["revision"]), r["priority"], r["category"], r["title"], url,
             int(r["related"]["distinct_authors"]), int(r["related"]["similar_count"]) + 1,
         )  # fmt: skip
 

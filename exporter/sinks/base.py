@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from exporter.transport import DeliveryError, HttpResponse, RenderedRequest, check_status, redact
+from exporter.secrets import redact
+from exporter.transport import DeliveryError, HttpResponse, RenderedRequest, check_status
 
 
 class Sink(Protocol):
@@ -25,7 +26,7 @@ class Transport(Protocol):
 
 
 class HttpSink:
-    """Sends rendered requests; every error message and kept response is scrubbed of secrets."""
+    """Sends rendered requests; every answer is scrubbed of secrets before it is read, cut or kept."""
 
     def __init__(self, name: str, transport: Transport, secrets: Sequence[str]) -> None:
         self.name = name
@@ -37,7 +38,7 @@ class HttpSink:
 
     def send(self, request: RenderedRequest) -> HttpResponse:
         try:
-            response = self.transport.send(request)
+            response = self.transport.send(request).redacted(self._secrets)
             self.check(request, response)
         except DeliveryError as exc:
             raise DeliveryError(
@@ -66,4 +67,5 @@ def field(response: HttpResponse, request: RenderedRequest, *path: str) -> Any:
 def footer(event: dict[str, Any]) -> str:
     """The line every ticket ends with: which intake record and revision it is."""
     record = event["data"]
-    return f"lingting intake `{record['intake_id']}` · revision {event['revision']} · <{record['source']['url']}>"
+    url = record["source"].get("url")  # checked when the record was built (exporter/links.py)
+    return f"lingting intake `{record['intake_id']}` · revision {event['revision']}" + (f" · <{url}>" if url else "")

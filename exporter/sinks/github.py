@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from exporter.inert import plain
 from exporter.sinks.base import HttpSink, Transport, field, footer
 from exporter.transport import DeliveryError, HttpResponse, RenderedRequest, check_status, json_body, retry_after
 
@@ -64,7 +65,8 @@ class GithubSink(HttpSink):
         record = event["data"]
         labels = [*self.labels, *([f"priority:{record['priority']}"] if self.priority_labels else [])]
         body = f"{record['description_md']}\n\n---\n{footer(event)}\n\n{marker(record['intake_id'])}\n"
-        return {"title": record["title"], "body": body, "labels": list(dict.fromkeys(labels))}
+        # GitHub links `#1`, `owner/repo#1` and mentions in a title: look-alikes open none of them.
+        return {"title": plain(record["title"], 150), "body": body, "labels": list(dict.fromkeys(labels))}
 
     def render_create(self, event: dict[str, Any]) -> RenderedRequest:
         url = f"{self.api_url}/repos/{self.repo}/issues"

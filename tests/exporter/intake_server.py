@@ -11,6 +11,7 @@ way each platform documents). Each request first draws a *fault* from `faults` (
     reset    close with a TCP reset before reading the body
     lost     do the work, then reset instead of answering (the sender cannot know it succeeded)
     errcode  HTTP 200 whose JSON carries errcode/code 310000 (robots only)
+    echo     HTTP 400 whose body is `echo(request)` (a receiver that repeats what it was sent)
 
 `tickets` counts the tickets *created* per intake id: a delivery repeated after a crash or a lost
 answer must find the first one and create nothing.
@@ -38,7 +39,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 Fault = str
-FAULTS = ("accept", "500", "429", "400", "hang", "reset", "lost", "errcode")
+FAULTS = ("accept", "500", "429", "400", "hang", "reset", "lost", "errcode", "echo")
 
 
 @dataclass
@@ -60,6 +61,8 @@ class IntakeState:
     retry_after: str = "1"
     hang_seconds: float = 3.0
     faults: Callable[[Received], Fault] = lambda r: "accept"
+    echo: Callable[[Received], bytes] = lambda r: r.body
+    echo_type: str = "text/plain"
     received: list[Received] = field(default_factory=list)
     tickets: Counter[str] = field(default_factory=Counter)
     """Tickets created per intake id."""
@@ -108,6 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(state.hang_seconds)
             self.close_connection = True
             return
+        if fault == "echo":
+            self._reply(400, state.echo(received), {"content-type": state.echo_type})
+            return
         if fault in ("500", "429", "400"):
             extra = {"retry-after": state.retry_after} if fault == "429" else {}
             self._reply(int(fault), {"error": f"injected {fault}"}, extra)
@@ -132,10 +138,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, status: int, answer: Any, headers: dict[str, str] | None = None) -> None:
         data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         try:
+            headers = {"content-type": "application/json" if not isinstance(answer, bytes) else "text/plain"} | (
+                headers or {}
+            )
             self.send_response(status)
-            self.send_header("content-type", "application/json" if not isinstance(answer, bytes) else "text/plain")
             self.send_header("content-length", str(len(data)))
-            for k, v in (headers or {}).items():
+            for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
             self.wfile.write(data)
@@ -194,7 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
         ticket = r.json()["ticket"]
         state = self.server.state
         if r.method == "POST":
-            key = r.headers.get("idempotency-key") or f"none-{time.monotonic_ns()}"
+            # Zendesk's keys are its own: the webhook receiver sees the same event ids.
+            key = f"zendesk:{r.headers.get('idempotency-key') or time.monotonic_ns()}"
 
             def make() -> dict[str, Any]:
                 issue = {"system": "zendesk", "id": len(state.issues) + 1, "intake_id": ticket["external_id"], **ticket}

@@ -19,8 +19,12 @@ ANALYSIS = {
 
 
 def settings(tmp_path: Path, extra: str = "") -> Settings:
-    """A config in `tmp_path` with whatever `[export]` tables `extra` adds."""
-    text = f'database = "l.db"\nproducts = [{{ name = "声链" }}]\n{extra}'
+    """A config in `tmp_path` with whatever `[export]` tables `extra` adds; the posts of `add_post`
+    come from its V2EX source, so their links (on v2ex.test) go into the tickets."""
+    text = (
+        f'database = "l.db"\nproducts = [{{ name = "声链" }}]\n'
+        f'[[sources]]\nname = "v2ex"\ntype = "v2ex"\nbase_url = "https://v2ex.test"\n{extra}'
+    )
     return settings_from_toml(text, base_dir=tmp_path)
 
 

@@ -15,7 +15,7 @@ import pytest
 from config.settings import Settings
 from exporter import export
 from exporter.alerts import AlertItem, AlertMessage, DingtalkBot, FeishuBot, SlackBot, SlidingWindow, WecomBot
-from exporter.alerts.digest import plain
+from exporter.inert import plain
 from exporter.transport import HttpResponse, RenderedRequest
 from store import Store
 from tests.exporter.intake_server import IntakeState, intake_server

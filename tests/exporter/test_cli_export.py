@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,48 @@ def test_deliver_runs_one_pass(tmp_path: Path):
 def test_help_is_bilingual_with_examples(command: str):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "示例" in result.output and "Example" in result.output
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--dry-run", "--status"],
+        ["--dry-run", "--replay-dead"],
+        ["--status", "--replay-dead"],
+        ["--sink", "jsonl:0"],
+        ["--dry-run", "--sink", "jsonl:0"],
+    ],
+)
+def test_export_flags_that_contradict_are_refused_and_nothing_is_written(tmp_path: Path, flags: list[str]):
+    path = config(tmp_path, "https://intake.test")
+    store = Store(tmp_path / "l.db")
+    add_post(store, "1", "alice", priority="P0")
+    result = CliRunner().invoke(main, ["export", "-c", str(path), *flags], env={"WH_SECRET": SECRET})
+    assert result.exit_code == 2, result.output
+    assert "错误 / error:" in result.output and "Traceback" not in result.output
+    assert ("--replay-dead" in result.output) if "--sink" in flags else ("contradict" in result.output)
+    assert store.count("outbox") == 0 and store.count("exports") == 0 and not (tmp_path / "tickets.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--watch", "--poll", "0"], "at least 1"),
+        (["--watch", "--poll", "-5"], "at least 1"),
+        (["--watch", "--poll", "nan"], "at least 1"),
+        (["--watch", "--poll", "0.01"], "at least 1"),
+        (["--poll", "10"], "--watch"),
+    ],
+)
+def test_deliver_refuses_a_poll_that_busy_loops_or_does_nothing(tmp_path: Path, flags: list[str], words: str):
+    path = config(tmp_path, "https://intake.test")
+    # A real process: a refused --watch must exit at once rather than start the worker.
+    result = subprocess.run(
+        [sys.executable, "-m", "lingting.cli", "deliver", "-c", str(path), *flags],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "WH_SECRET": SECRET, "WECOM_URL": "https://robot.test/x"},
+    )
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr and not (tmp_path / "l.db").exists()

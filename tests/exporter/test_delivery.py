@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from config.settings import Settings
-from exporter import RetryPolicy, deliver_all, export
+from exporter import RetryPolicy, deliver_all, export, retry_policy, run_worker
 from exporter.retry import RetryPolicy as Policy
 from exporter.transport import retry_after
 from store import Outbox, Store
@@ -56,8 +56,7 @@ def run(store: Store, s: Settings, clock: Clock, seed: int = 7) -> Any:
 
 
 def policy(s: Settings, seed: int = 7) -> RetryPolicy:
-    e = s.export
-    return RetryPolicy(e.retry_base_seconds, e.retry_max_seconds, e.max_attempts, random.Random(seed))
+    return retry_policy(s, random.Random(seed))
 
 
 def only_row(store: Store) -> dict[str, Any]:
@@ -108,6 +107,33 @@ def test_retry_after_as_seconds_or_http_date():
     assert retry_after("30", T0) == 30.0
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470.0) == 10.0
     assert retry_after("soon", T0) is None and retry_after(None, T0) is None
+    assert retry_after("nan", T0) is None and retry_after("1e400", T0) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("header", "wait"),
+    [
+        ("3000000000", 600),  # 95 years
+        ("1e400", 600),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 600),
+        ("120", 120),
+        ("nan", None),  # says nothing: the backoff decides
+    ],
+)
+def test_a_retry_after_far_ahead_is_capped_by_retry_after_max_seconds(
+    tmp_path: Path, intake: tuple[str, IntakeState], header: str, wait: float | None
+):
+    url, state = intake
+    state.faults, state.retry_after = script("429"), header
+    s = webhook_settings(tmp_path, url, "retry_after_max_seconds = 600")
+    store = Store(s.database_path)
+    add_post(store, "1", "alice")
+    clock = Clock()
+    assert run(store, s, clock).failed == 1
+    expected = policy(s).delay(1) if wait is None else wait
+    assert only_row(store)["next_attempt_at"] == moment(T0 + expected)
+    clock.now += expected
+    assert run(store, s, clock).delivered == 1 and sum(state.tickets.values()) == 1
 
 
 @pytest.mark.parametrize("fault", ["hang", "reset"])
@@ -248,3 +274,12 @@ def test_secrets_appear_in_no_log_and_no_database_row(tmp_path: Path, caplog: py
     for secret in (token, sent.split()[1], SECRET, SECRET.removeprefix("whsec_"), signature.removeprefix("v1,")):
         assert secret.encode() not in db
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("poll", [0.0, -1.0, float("nan"), float("inf")])
+def test_the_worker_refuses_a_poll_that_would_never_sleep_or_never_wake(tmp_path: Path, poll: float):
+    s = settings(tmp_path)
+    store = Store(s.database_path)
+    add_post(store, "1", "alice")
+    with pytest.raises(ValueError, match="poll"):
+        run_worker(store, [], [], retry=retry_policy(s), poll=poll)

@@ -12,6 +12,7 @@ from crawler.analysis import fingerprint, matcher
 from exporter import IntakeError, export, plan, validate
 from exporter.sinks import DeliveryError
 from store import ClusterTriage, Outbox, Store
+from tests.exporter.markup import invisible, live_text, skeleton
 
 COMPLAINT = "声链 IM 安卓端消息推送失败，所有用户都收不到消息，线上业务已经受影响，急！<script>alert(1)</script>"
 ANALYSIS = {
@@ -23,7 +24,10 @@ ANALYSIS = {
 
 
 def settings(tmp_path: Path, extra: str = "") -> Settings:
-    text = f'database = "l.db"\nproducts = [{{ name = "声链" }}]\n{extra}'
+    text = (
+        f'database = "l.db"\nproducts = [{{ name = "声链" }}]\n'
+        f'[[sources]]\nname = "v2ex"\ntype = "v2ex"\nbase_url = "https://v2ex.test"\n{extra}'
+    )
     return settings_from_toml(text, base_dir=tmp_path)
 
 
@@ -78,7 +82,11 @@ def test_record_is_valid_cloudevent_and_escaped(tmp_path: Path):
     validate(record)
     assert record["priority"] == "P0" and record["category"] == "functional"
     assert record["missing_info"] == ["sdk_version", "logs"]
-    assert "<script>" not in record["description_md"] and "&lt;script&gt;" in record["description_md"]
+    description = record["description_md"]
+    assert f"```text\n{COMPLAINT}\n```" in description  # quoted whole, as text
+    assert "script" not in "".join(live_text(description)) and not invisible(description)
+    assert skeleton(description) == skeleton(description.replace(COMPLAINT, "x"))  # it adds no markup
+    assert record["source"]["url"] == "https://v2ex.test/t/1" and "<https://v2ex.test/t/1>" in description
     assert all(t == t.lower() for t in record["tags"])
 
 

@@ -125,15 +125,20 @@ def test_jira_searches_the_intake_label_then_creates_with_adf(tmp_path: Path):
 
 def test_adf_blocks_and_marks():
     doc = to_adf(
-        "**P0** · bug\n\n> quoted &lt;b&gt;\n> two\n\nSource: x — <https://a.test/p?q=1>\n\n- one\n- [two](https://b.test)"
+        "**P0** · bug\n\n````text\nquoted **not bold** <https://x.test> ```\n- two\n````\n\n"
+        "Source: x — <https://a.test/p?q=1> `lt-1`\n\n- one\n- [two](https://b.test)"
     )
     kinds = [b["type"] for b in doc["content"]]
-    assert kinds == ["paragraph", "blockquote", "paragraph", "bulletList"]
+    assert kinds == ["paragraph", "codeBlock", "paragraph", "bulletList"]
     assert doc["content"][0]["content"][0] == {"type": "text", "text": "P0", "marks": [{"type": "strong"}]}
-    assert doc["content"][1]["content"][0]["content"][0]["text"] == "quoted <b>"
-    link = doc["content"][2]["content"][1]
+    code = doc["content"][1]["content"]
+    assert code == [{"type": "text", "text": "quoted **not bold** <https://x.test> ```\n- two"}]  # text, no marks
+    link, ident = doc["content"][2]["content"][1], doc["content"][2]["content"][3]
     assert link["marks"] == [{"type": "link", "attrs": {"href": "https://a.test/p?q=1"}}]
-    assert doc["content"][3]["content"][1]["content"][0]["content"][0]["text"] == "two"
+    assert ident == {"type": "text", "text": "lt-1", "marks": [{"type": "code"}]}
+    assert doc["content"][3]["content"][1]["content"][0]["content"] == [
+        {"type": "text", "text": "[two](https://b.test)"}
+    ]
 
 
 def github() -> GithubSink:
@@ -152,7 +157,7 @@ def test_github_hidden_marker_search_create_update(tmp_path: Path):
     issue = create.json()
     assert create.url == "https://api.github.com/repos/acme/feedback/issues"
     assert issue["body"].rstrip().endswith(f"<!-- lingting-intake: {intake} -->")
-    assert issue["labels"] == ["lingting", "priority:P0"] and issue["title"] == ev["data"]["title"]
+    assert issue["labels"] == ["lingting", "priority:P0"] and issue["title"] == "推送失败 ＃1"  # `#1` links nothing
     update = github().render_update(ev, 12)
     assert (update.method, update.url) == ("PATCH", "https://api.github.com/repos/acme/feedback/issues/12")
     assert TOKEN not in search.label + create.label + update.label
