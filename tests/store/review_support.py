@@ -37,6 +37,7 @@ def post(
     pid: str,
     *,
     text: str | None = None,
+    title: str | None = None,
     author: str | None = None,
     source: str = "v2ex",
     copy_of: str | None = None,
@@ -46,7 +47,8 @@ def post(
     key = hashlib.sha1((copy_of or pid).encode()).hexdigest()
     result = store.upsert_post(
         {"source": source, "source_post_id": pid, "url": f"https://{source}.test/t/{pid}",
-         "text": text or f"声链 推送失败 第 {pid} 号反馈", "title": f"推送失败 #{pid}", "author": author or f"u{pid}",
+         "text": text or f"声链 推送失败 第 {pid} 号反馈", "title": title or f"推送失败 #{pid}",
+         "author": author or f"u{pid}",
          "created_at": "2026-11-24T10:00:00Z", "fetched_at": "2026-11-24T11:00:00Z"},
         {**ANALYSIS, **analysis},
         Fingerprint(content_key=key, minhash=b"", shingles=0, bands=[]),
