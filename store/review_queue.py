@@ -4,7 +4,8 @@ Order: priority in force (a reviewer's over the analysis's), then distinct autho
 then recency (`last_seen_at`, newest first), then id. The generated column `clusters.queue_key`
 spells that order as one string, so a page is "the next `limit` keys after the cursor" on an index:
 no OFFSET anywhere, page 500 costs what page 1 costs. Search is FTS5 with the trigram tokenizer
-(any 3+ character substring, Chinese or English); a shorter query reads the indexed text with LIKE.
+(any 3+ character substring, Chinese or English); a 1-2 character term is looked up among each
+cluster's characters, character pairs and words (`cluster_grams`), else read with LIKE.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.database import Store
-from store.facets import from_set
+from store.facets import from_set, short_query
 from store.reviews import ReviewError, ReviewState, reviews
 
 TABS = ("pending", "confirmed", "dismissed", "exported", "all")
@@ -111,7 +112,7 @@ def _any_of(column: str, values: tuple[str, ...], params: list[Any]) -> str:
 
 def _search(q: str, params: list[Any]) -> str:
     """FTS5 MATCH for terms of 3+ characters (each a quoted phrase: no query syntax from users),
-    LIKE on the indexed text for shorter ones."""
+    the character-pair index for shorter ones, LIKE on the indexed text for what neither answers."""
     terms = q.split()
     clauses: list[str] = []
     long_terms = [t for t in terms if len(t) >= MIN_MATCH_CHARS]
@@ -119,7 +120,13 @@ def _search(q: str, params: list[Any]) -> str:
         params.append(" ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
         clauses.append("c.id IN (SELECT rowid FROM cluster_fts WHERE cluster_fts MATCH ?)")
     for t in terms:
-        if len(t) < MIN_MATCH_CHARS:
+        if len(t) >= MIN_MATCH_CHARS:
+            continue
+        grams = short_query(t)
+        if grams is not None:
+            params.append(grams)
+            clauses.append("c.id IN (SELECT rowid FROM cluster_grams WHERE cluster_grams MATCH ?)")
+        else:
             params.append("%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
             clauses.append("c.id IN (SELECT rowid FROM cluster_fts WHERE body LIKE ? ESCAPE '\\')")
     return " AND ".join(clauses) if clauses else "1"

@@ -193,7 +193,9 @@ MIGRATIONS: list[str] = [
     # entries pointing at the entry they cancel; the old rows kept); each cluster caches the state
     # the log puts in force and its facets (sources, languages, products) so the queue can filter
     # and page on indexes; `queue_key` sorts loudest first and is the keyset cursor; `cluster_fts`
-    # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English)
+    # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English),
+    # `cluster_grams` its single characters, character pairs and words, for 1-2 character searches
+    # (filled by the store's function lingting_short_grams, store/facets.py)
     """
     CREATE TABLE decision_log (
         id INTEGER PRIMARY KEY,
@@ -274,6 +276,8 @@ MIGRATIONS: list[str] = [
                    json_each(p.analysis, '$.relevance_terms') j WHERE p.cluster_id = clusters.id), '') || ',';
     CREATE VIRTUAL TABLE cluster_fts USING fts5(body, tokenize = 'trigram');
     INSERT INTO cluster_fts (rowid, body)
-        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id
+        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id;
+    CREATE VIRTUAL TABLE cluster_grams USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0', detail = none);
+    INSERT INTO cluster_grams (rowid, grams) SELECT rowid, lingting_short_grams(body) FROM cluster_fts
     """,
 ]

@@ -119,3 +119,14 @@ def test_cursor_of_is_the_place_of_a_cluster(store: Store):
     assert cursor_of(store, 999) is None
     with pytest.raises(ReviewError, match="cursor"):
         queue_page(store, QueueFilter(), after="%%%")
+
+
+def test_short_terms_use_the_pair_index_and_odd_ones_fall_back_to_like(store: Store):
+    ui = post(store, "1", text="声链 UI 组件 按钮错位")
+    card = post(store, "2", text="声链 a卡 通话卡顿")
+    assert matching_ids(store, QueueFilter(q="ui")) == [ui]
+    assert matching_ids(store, QueueFilter(q="错位")) == [ui]
+    assert matching_ids(store, QueueFilter(q="a卡")) == [card]  # mixed scripts: LIKE
+    assert matching_ids(store, QueueFilter(q="卡")) == [card]
+    sql, _ = queue_sql(QueueFilter(q="错位"))
+    assert "cluster_grams MATCH" in sql and "LIKE" not in sql
