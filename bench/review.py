@@ -39,7 +39,8 @@ from store.review_queue import QueueFilter, cluster_detail, queue_page, tab_coun
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SOURCES = ("v2ex", "weibo", "github", "discourse", "hn", "tieba", "bilibili", "reddit", "appstore", "stackexchange")
-PRIORITIES = (("P0", 0.02), ("P1", 0.13), ("P2", 0.35), ("P3", 0.50))
+PRIORITIES = ("P0", "P1", "P2", "P3")
+PRIORITY_SHARES = (0.02, 0.13, 0.35, 0.50)
 ECHOES = ("我也遇到了", "+1 同样的问题", "same here", "一模一样", "求解决", "me too on Android 14")
 TARGET_MS = 100.0
 SEARCH_WORDS = ("离线推送", "闪退")
@@ -56,12 +57,11 @@ def clusters(n: int, per: int, seed: int) -> Iterator[BulkCluster]:
     rng = random.Random(seed)
     texts = issues()
     start = datetime(2026, 10, 1, tzinfo=UTC)
-    priorities, weights = zip(*PRIORITIES, strict=True)
     for i in range(n):
         issue = texts[i % len(texts)]
         labels = issue.get("labels") or {}
         product = str(labels.get("product") or "声链")
-        priority = rng.choices(priorities, weights)[0]
+        priority = rng.choices(PRIORITIES, PRIORITY_SHARES)[0]
         analysis = {
             "lang": issue["lang"], "relevant": True, "relevance_terms": [product], "complaint": True,
             "category": labels.get("category") or "other", "priority": priority, "sentiment": 0.1,
@@ -142,7 +142,10 @@ def scenarios(settings: Settings, store: Store) -> list[Scenario]:
         def real(_: int, flt: QueueFilter = flt, after: str | None = after) -> object:
             return queue_page(store, flt, after=after), tab_counts(store, flt)
 
-        out.append((name, real, lambda _, ids=ids: queue_rows(store, ids)))
+        def floor(_: int, ids: list[int] = ids) -> object:
+            return queue_rows(store, ids)
+
+        out.append((name, real, floor))
     detail_ids = [i.cluster_id for i in queue_page(store, first, limit=200).items]
 
     def detail(i: int) -> object:
