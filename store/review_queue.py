@@ -231,12 +231,15 @@ def cursor_of(store: Store, cluster_id: int) -> str | None:
 
 
 def tab_counts(store: Store, flt: QueueFilter) -> dict[str, int]:
-    """Clusters per tab, with the other filters applied."""
+    """Clusters per tab, with the other filters applied (none: the counts the triggers keep)."""
     params: list[Any] = []
     where = _where(flt, params, tab=False)
-    rows = store.conn.execute(
-        f"SELECT c.queue_state, count(*) FROM clusters c WHERE {where} GROUP BY c.queue_state", params
-    ).fetchall()
+    if where == "c.queue_key IS NOT NULL":
+        rows = store.conn.execute("SELECT state, clusters FROM queue_counts").fetchall()
+    else:
+        rows = store.conn.execute(
+            f"SELECT c.queue_state, count(*) FROM clusters c WHERE {where} GROUP BY c.queue_state", params
+        ).fetchall()
     counts = dict.fromkeys(TABS, 0)
     for state, n in rows:
         counts[state] = int(n)
