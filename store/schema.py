@@ -189,4 +189,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, key)
     )
     """,
+    # 7: the review web app's accounts (argon2 password hashes; the UI language per user)
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'reviewer', 'admin')),
+        password_hash TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh', 'en')),
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    )
+    """,
 ]
