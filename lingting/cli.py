@@ -265,7 +265,7 @@ def review(
         raise UserError("say --confirm, --dismiss or --relabel CATEGORY / 请指定 --confirm、--dismiss 或 --relabel")
     store = Store(load_config(config_path).database_path)
     try:
-        add_review(store, cluster_id, decision, category=category, priority=priority, reviewer=reviewer, note=note)  # type: ignore[arg-type]
+        add_review(store, cluster_id, decision, category=category, priority=priority, reviewer=reviewer, note=note)
     except ReviewError as exc:
         raise UserError(str(exc)) from None
     console.print(f"cluster / 聚类 {cluster_id}: {decision} recorded / 已记录")

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from store.facets import refresh_facets
 from store.schema import MIGRATIONS
 
 JSON_COLUMNS = ("raw", "analysis", "reasons", "state", "event", "status_codes", "error_samples")
@@ -105,9 +106,8 @@ class Store:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(script):
+                    self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
     @property
@@ -299,6 +299,7 @@ class Store:
                 decision.category, json.dumps(decision.reasons, ensure_ascii=False), now, flagged, now, cluster_id,
             ),
         )  # fmt: skip
+        refresh_facets(self.conn, cluster_id)
 
     def retriage_all(self, triage: TriageFn, window_days: int = 14) -> int:
         """Recompute every cluster's triage (after `reanalyze` changed the posts' analyses)."""
@@ -315,17 +316,34 @@ class Store:
     def cluster_posts(self, cluster_id: int) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
 
-    def flagged_clusters(self) -> list[dict[str, Any]]:
-        """Flagged clusters, loudest first: priority, then distinct authors, then size."""
+    def flagged_clusters(self, cluster_id: int | None = None) -> list[dict[str, Any]]:
+        """Flagged clusters (or the one `cluster_id` if flagged), loudest first: priority, then
+        distinct authors, then size."""
+        only = "" if cluster_id is None else " AND c.id = :id"
         return self.query(
             "SELECT c.*, p.source AS seed_source, p.title AS seed_title, p.text AS seed_text, p.url AS seed_url,"
             " (SELECT group_concat(DISTINCT source) FROM posts WHERE cluster_id = c.id) AS sources"
-            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.flagged = 1 AND c.merged_into IS NULL"
-            " ORDER BY c.priority, c.distinct_authors DESC, c.size DESC, c.id"
+            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id"
+            f" WHERE c.flagged = 1 AND c.merged_into IS NULL{only}"
+            " ORDER BY c.priority, c.distinct_authors DESC, c.size DESC, c.id",
+            {"id": cluster_id},
         )
 
     def posts(self, where: str = "1", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"SELECT * FROM posts WHERE {where} ORDER BY id", params)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration script; a trigger's body keeps its own semicolons."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        yield pending
 
 
 def _days_before(iso: str, days: int) -> str:

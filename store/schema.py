@@ -189,6 +189,93 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, key)
     )
     """,
+    # 6: the review workspace. `reviews` becomes the append-only decision log (every action, undo
+    # entries pointing at the entry they cancel; the old rows kept); each cluster caches the state
+    # the log puts in force and its facets (sources, languages, products) so the queue can filter
+    # and page on indexes; `queue_key` sorts loudest first and is the keyset cursor; `cluster_fts`
+    # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English)
+    """
+    CREATE TABLE decision_log (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+        decision TEXT NOT NULL
+            CHECK (decision IN ('confirm', 'dismiss', 'relabel', 'assign', 'note', 'undo', 'merge', 'split')),
+        category TEXT,
+        priority TEXT,
+        reviewer TEXT,
+        note TEXT,
+        reason TEXT,
+        assignee TEXT,
+        undoes INTEGER,
+        other_cluster_id INTEGER,
+        post_id INTEGER,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO decision_log (id, cluster_id, decision, category, priority, reviewer, note, created_at)
+        SELECT id, cluster_id, decision, category, priority, reviewer, note, created_at FROM reviews ORDER BY id;
+    DROP TABLE reviews;
+    ALTER TABLE decision_log RENAME TO reviews;
+    CREATE INDEX reviews_cluster ON reviews (cluster_id, id);
+    CREATE INDEX reviews_reviewer ON reviews (reviewer, id);
+    CREATE INDEX reviews_undoes ON reviews (undoes) WHERE undoes IS NOT NULL;
+    CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+    BEGIN
+        SELECT RAISE(ABORT, 'the decision log is append-only / 审核记录只能追加');
+    END;
+    CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN
+        SELECT RAISE(ABORT, 'the decision log is append-only / 审核记录只能追加');
+    END;
+    ALTER TABLE clusters ADD COLUMN review_verdict TEXT;
+    ALTER TABLE clusters ADD COLUMN review_category TEXT;
+    ALTER TABLE clusters ADD COLUMN review_priority TEXT;
+    ALTER TABLE clusters ADD COLUMN assignee TEXT;
+    ALTER TABLE clusters ADD COLUMN exported INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clusters ADD COLUMN sources TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE clusters ADD COLUMN langs TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE clusters ADD COLUMN products TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE clusters ADD COLUMN queue_priority TEXT
+        GENERATED ALWAYS AS (coalesce(review_priority, priority, 'P9')) VIRTUAL;
+    ALTER TABLE clusters ADD COLUMN queue_category TEXT
+        GENERATED ALWAYS AS (coalesce(review_category, category)) VIRTUAL;
+    ALTER TABLE clusters ADD COLUMN queue_state TEXT GENERATED ALWAYS AS (
+        CASE WHEN flagged = 0 OR merged_into IS NOT NULL THEN NULL
+             WHEN review_verdict = 'dismiss' THEN 'dismissed'
+             WHEN exported THEN 'exported'
+             WHEN review_verdict = 'confirm' THEN 'confirmed'
+             ELSE 'pending' END) VIRTUAL;
+    ALTER TABLE clusters ADD COLUMN queue_key TEXT GENERATED ALWAYS AS (
+        CASE WHEN flagged = 0 OR merged_into IS NOT NULL THEN NULL
+             ELSE printf('%s.%010d.%010d.%012d', coalesce(review_priority, priority, 'P9'),
+                         9999999999 - distinct_authors,
+                         9999999999 - coalesce(CAST(strftime('%s', last_seen_at) AS INTEGER), 0), id) END) VIRTUAL;
+    CREATE INDEX clusters_queue ON clusters (queue_state, queue_key) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_all ON clusters (queue_key) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_assignee ON clusters (assignee, queue_key) WHERE queue_key IS NOT NULL;
+    CREATE INDEX exports_cluster ON exports (cluster_id);
+    CREATE INDEX outbox_intake ON outbox (intake_id, revision);
+    CREATE TRIGGER exports_mark_cluster AFTER INSERT ON exports
+    BEGIN
+        UPDATE clusters SET exported = 1 WHERE id = NEW.cluster_id AND exported = 0;
+    END;
+    UPDATE clusters SET exported = 1 WHERE id IN (SELECT cluster_id FROM exports);
+    UPDATE clusters SET
+        review_verdict = (SELECT decision FROM reviews WHERE cluster_id = clusters.id
+                          AND decision IN ('confirm', 'dismiss') ORDER BY id DESC LIMIT 1),
+        review_category = (SELECT category FROM reviews WHERE cluster_id = clusters.id
+                           AND category IS NOT NULL ORDER BY id DESC LIMIT 1),
+        review_priority = (SELECT priority FROM reviews WHERE cluster_id = clusters.id
+                           AND priority IS NOT NULL ORDER BY id DESC LIMIT 1),
+        sources = ',' || coalesce((SELECT group_concat(DISTINCT source) FROM posts WHERE cluster_id = clusters.id), '')
+                  || ',',
+        langs = ',' || coalesce((SELECT group_concat(DISTINCT lang) FROM posts WHERE cluster_id = clusters.id), '')
+                || ',',
+        products = ',' || coalesce((SELECT group_concat(DISTINCT j.value) FROM posts p,
+                   json_each(p.analysis, '$.relevance_terms') j WHERE p.cluster_id = clusters.id), '') || ',';
+    CREATE VIRTUAL TABLE cluster_fts USING fts5(body, tokenize = 'trigram');
+    INSERT INTO cluster_fts (rowid, body)
+        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id
+    """,
     # 7: the review web app's accounts (argon2 password hashes; the UI language per user)
     """
     CREATE TABLE users (
