@@ -17,6 +17,7 @@ from lingting import sources_cmd, tools
 from lingting import train as training
 from lingting.options import UserError, config_option, load_config, user_errors
 from lingting.tables import flagged_table, print_run_errors, run_table
+from lingting.web import cli as web_cli
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -228,6 +229,22 @@ def demo(folder: Path, port: int, verbose: bool) -> None:
         _crawl(config_path, settings, (), verbose)
     _export(settings)
     _show_flagged(settings)
+    _show_review_page(config_path, settings)
+
+
+def _show_review_page(config_path: Path, settings: Settings) -> None:
+    from lingting.web.demo_login import DEMO_USER, create_demo_login
+
+    password = create_demo_login(settings)
+    web = settings.web
+    console.print(
+        "\nReview the results in the web page / 在网页中审核结果:\n"
+        f"  lingting serve -c {config_path}\n"
+        f"  then open / 然后打开 http://{web.host}:{web.port}/  "
+        f"user / 用户 {DEMO_USER}  password / 密码 {password}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @main.command()
@@ -276,6 +293,8 @@ main.add_command(tools.analyze)
 main.add_command(sources_cmd.sources)
 main.add_command(training.train)
 main.add_command(training.reanalyze)
+main.add_command(web_cli.serve)
+main.add_command(web_cli.users)
 
 
 if __name__ == "__main__":  # pragma: no cover

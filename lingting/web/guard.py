@@ -69,13 +69,14 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
         path=request.url.path,
         request_path=request.url.path + (f"?{query}" if query else ""),
         categories=CATEGORIES,
+        known_keys=MESSAGES,
         **values,
     )
     return HTMLResponse(body, status_code=status_code)
 
 
-def error_page(request: Request, status_code: int, message_key: str) -> HTMLResponse:
-    return render(request, "error.html", status_code=status_code, message_key=message_key)
+def error_page(request: Request, status_code: int, message_key: str, detail: str = "") -> HTMLResponse:
+    return render(request, "error.html", status_code=status_code, message_key=message_key, detail=detail)
 
 
 def local_target(value: str | None, default: str = "/") -> str:

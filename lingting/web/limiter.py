@@ -12,7 +12,10 @@ WINDOW_SECONDS = 60.0
 
 class LoginLimiter:
     def __init__(
-        self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_failures = max_failures
         self.window = window
