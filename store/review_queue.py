@@ -10,6 +10,7 @@ no OFFSET anywhere, page 500 costs what page 1 costs. Search is FTS5 with the tr
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ TABS = ("pending", "confirmed", "dismissed", "exported", "all")
 STATES = TABS[:-1]
 MIN_MATCH_CHARS = 3
 """The trigram tokenizer matches substrings of at least three characters."""
+_KEY = re.compile(r"P\d\.\d{10}\.\d{10}\.\d{12}")
+"""`clusters.queue_key`: priority, inverted authors, inverted last-seen time, id."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,12 @@ def _encode(key: str) -> str:
 
 def _decode(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
-        raise ReviewError(f"bad page cursor {cursor[:40]!r} / 分页标记无效") from None
+        key = ""
+    if not _KEY.fullmatch(key):
+        raise ReviewError(f"bad page cursor {cursor[:40]!r} / 分页标记无效")
+    return key
 
 
 def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
@@ -207,6 +213,14 @@ def queue_page(store: Store, flt: QueueFilter, *, after: str | None = None, limi
     more = len(rows) > limit
     rows = rows[:limit]
     return QueuePage([_item(r) for r in rows], _encode(rows[-1]["queue_key"]) if more and rows else None, None)
+
+
+def cursor_of(store: Store, cluster_id: int) -> str | None:
+    """The cursor at this cluster's own place in the order: `queue_page(after=cursor_of(id),
+    limit=1)` is the item after it, even once a decision has moved it to another tab. None for an
+    unknown cluster or one no longer in the queue (merged away, not flagged)."""
+    row = store.conn.execute("SELECT queue_key FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+    return _encode(row[0]) if row and row[0] else None
 
 
 def tab_counts(store: Store, flt: QueueFilter) -> dict[str, int]:
