@@ -1,4 +1,4 @@
-"""The demo's login: `lingting demo` makes a reviewer `demo` with a fresh random password."""
+"""The demo's login: `lingting demo` makes an admin `demo` with a fresh random password."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ DEMO_USER = "demo"
 
 
 def create_demo_login(settings: Settings) -> str:
-    """Make (or reset) the demo reviewer and return its new password (printed once, never stored)."""
+    """Make (or reset) the demo admin and return its new password (printed once, never stored)."""
     password = secrets.token_urlsafe(12)
     store = Store(settings.database_path)
     try:

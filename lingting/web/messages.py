@@ -244,6 +244,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cluster.sentiment": ("情感", "Sentiment"),
     "cluster.impact": ("影响 / 紧急", "Impact / urgency"),
     "cluster.queue_pos": ("队列", "Queue"),
+    "level.high": ("高", "high"),
+    "level.medium": ("中", "medium"),
+    "level.low": ("低", "low"),
     "time.zone": ("时区 {zone}", "Time zone {zone}"),
 }
 
