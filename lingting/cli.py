@@ -16,6 +16,7 @@ from lingting import review_cmd, sources_cmd, tools
 from lingting import train as training
 from lingting.options import UserError, config_option, load_config, user_errors
 from lingting.tables import print_run_errors, run_table
+from lingting.web import cli as web_cli
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -211,6 +212,22 @@ def demo(folder: Path, port: int, verbose: bool) -> None:
         _crawl(config_path, settings, (), verbose)
     _export(settings)
     _show_flagged(settings)
+    _show_review_page(config_path, settings)
+
+
+def _show_review_page(config_path: Path, settings: Settings) -> None:
+    from lingting.web.demo_login import DEMO_USER, create_demo_login
+
+    password = create_demo_login(settings)
+    web = settings.web
+    console.print(
+        "\nReview the results in the web page / 在网页中审核结果:\n"
+        f"  lingting serve -c {config_path}\n"
+        f"  then open / 然后打开 http://{web.host}:{web.port}/  "
+        f"user / 用户 {DEMO_USER}  password / 密码 {password}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 main.add_command(review_cmd.flagged)
@@ -220,6 +237,8 @@ main.add_command(tools.analyze)
 main.add_command(sources_cmd.sources)
 main.add_command(training.train)
 main.add_command(training.reanalyze)
+main.add_command(web_cli.serve)
+main.add_command(web_cli.users)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -298,4 +298,16 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE cluster_grams USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0', detail = none);
     INSERT INTO cluster_grams (rowid, grams) SELECT rowid, lingting_short_grams(body) FROM cluster_fts
     """,
+    # 7: the review web app's accounts (argon2 password hashes; the UI language per user)
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'reviewer', 'admin')),
+        password_hash TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh', 'en')),
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    )
+    """,
 ]
