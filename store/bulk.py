@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any
 
 from store.database import Store, intake_id_for
-from store.facets import as_set, search_body, short_grams
+from store.facets import as_set, remember_values, search_body, short_grams
 
 POST_KEYS = ("source", "source_post_id", "url", "kind", "title", "text", "author", "created_at", "lang")
 
@@ -82,6 +82,8 @@ def bulk_load(store: Store, clusters: Iterable[BulkCluster], *, batch: int = 200
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 post_rows,
             )
+            for row in cluster_rows:
+                remember_values(conn, {"sources": row[13], "langs": row[14], "products": row[15]})
             conn.executemany("INSERT INTO cluster_fts (rowid, body) VALUES (?, ?)", fts_rows)
             conn.executemany(
                 "INSERT INTO cluster_grams (rowid, grams) VALUES (?, ?)", [(c, short_grams(b)) for c, b in fts_rows]

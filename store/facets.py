@@ -102,12 +102,21 @@ def refresh_facets(conn: sqlite3.Connection, cluster_id: int, *, full: bool = Fa
             "UPDATE clusters SET sources = ?, langs = ?, products = ? WHERE id = ?",
             (sources, langs, products, cluster_id),
         )
+        remember_values(conn, {"sources": sources, "langs": langs, "products": products})
     texts = conn.execute(
         "SELECT p.title, p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.id = ?"
         " UNION ALL SELECT * FROM (SELECT title, text FROM posts WHERE cluster_id = ? ORDER BY id LIMIT ?)",
         (cluster_id, cluster_id, SEARCH_POSTS * 5),
     ).fetchall()
     write_search_body(conn, cluster_id, search_body(texts))
+
+
+def remember_values(conn: sqlite3.Connection, sets: dict[str, str]) -> None:
+    """Note the values a filter can offer (kept, not recounted: a value may outlive its clusters)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO facet_values (kind, value) VALUES (?, ?)",
+        [(kind, value) for kind, joined in sets.items() for value in from_set(joined)],
+    )
 
 
 def write_search_body(conn: sqlite3.Connection, cluster_id: int, body: str) -> None:

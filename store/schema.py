@@ -195,7 +195,8 @@ MIGRATIONS: list[str] = [
     # and page on indexes; `queue_key` sorts loudest first and is the keyset cursor; `cluster_fts`
     # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English),
     # `cluster_grams` its single characters, character pairs and words, for 1-2 character searches
-    # (filled by the store's function lingting_short_grams, store/facets.py)
+    # (filled by the store's function lingting_short_grams, store/facets.py); `facet_values` every
+    # source, language and product a cluster was ever seen with, for the filters' choices
     """
     CREATE TABLE decision_log (
         id INTEGER PRIMARY KEY,
@@ -292,6 +293,11 @@ MIGRATIONS: list[str] = [
         products = ',' || coalesce((SELECT group_concat(DISTINCT j.value) FROM posts p,
                    json_each(p.analysis, '$.relevance_terms') j WHERE p.cluster_id = clusters.id), '') || ',';
     UPDATE queue_counts SET clusters = (SELECT count(*) FROM clusters WHERE queue_state = queue_counts.state);
+    CREATE TABLE facet_values (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO facet_values SELECT 'sources', source FROM posts GROUP BY source;
+    INSERT OR IGNORE INTO facet_values SELECT 'langs', lang FROM posts WHERE lang IS NOT NULL GROUP BY lang;
+    INSERT OR IGNORE INTO facet_values SELECT DISTINCT 'products', j.value FROM posts p,
+        json_each(p.analysis, '$.relevance_terms') j;
     CREATE VIRTUAL TABLE cluster_fts USING fts5(body, tokenize = 'trigram');
     INSERT INTO cluster_fts (rowid, body)
         SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id;
