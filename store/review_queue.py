@@ -261,6 +261,14 @@ def cursor_of(store: Store, cluster_id: int) -> str | None:
     return _encode(row[0]) if row and row[0] else None
 
 
+def _counted(flt: QueueFilter) -> str:
+    """What a count reads: for a search, each match's entry in the narrow index by id (the planner
+    would read each match's whole row, three times slower); else the table, as the planner likes."""
+    if flt.q and flt.q.strip():
+        return "clusters c INDEXED BY clusters_queue_by_id"
+    return "clusters c"
+
+
 def tab_counts(store: Store, flt: QueueFilter) -> dict[str, int]:
     """Clusters per tab, with the other filters applied (none: the counts the triggers keep)."""
     params: list[Any] = []
@@ -269,7 +277,7 @@ def tab_counts(store: Store, flt: QueueFilter) -> dict[str, int]:
         rows = store.conn.execute("SELECT state, clusters FROM queue_counts").fetchall()
     else:
         rows = store.conn.execute(
-            f"SELECT c.queue_state, count(*) FROM clusters c WHERE {where} GROUP BY c.queue_state", params
+            f"SELECT c.queue_state, count(*) FROM {_counted(flt)} WHERE {where} GROUP BY c.queue_state", params
         ).fetchall()
     counts = dict.fromkeys(TABS, 0)
     for state, n in rows:
@@ -281,7 +289,7 @@ def tab_counts(store: Store, flt: QueueFilter) -> dict[str, int]:
 def count_matching(store: Store, flt: QueueFilter) -> int:
     params: list[Any] = []
     where = _where(flt, params)
-    return int(store.conn.execute(f"SELECT count(*) FROM clusters c WHERE {where}", params).fetchone()[0])
+    return int(store.conn.execute(f"SELECT count(*) FROM {_counted(flt)} WHERE {where}", params).fetchone()[0])
 
 
 def matching_ids(store: Store, flt: QueueFilter) -> list[int]:

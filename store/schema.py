@@ -257,6 +257,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX clusters_queue_all ON clusters (queue_key, queue_category, langs, sources, products, last_seen_at)
         WHERE queue_key IS NOT NULL;
     CREATE INDEX clusters_queue_assignee ON clusters (assignee, queue_key) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_by_id ON clusters (id, queue_state, queue_key, queue_category, langs, sources,
+        products, last_seen_at, assignee) WHERE queue_key IS NOT NULL;
     CREATE INDEX exports_cluster ON exports (cluster_id);
     CREATE INDEX outbox_intake ON outbox (intake_id, revision);
     CREATE TRIGGER exports_mark_cluster AFTER INSERT ON exports
