@@ -47,6 +47,7 @@ def merge_clusters(
         kept, absorbed = survivor(store, a, b)
         store._merge(absorbed, into=kept)
         store._refresh_cluster(kept, triage, window_days, utc_now())
+        refresh_facets(store.conn, kept)
         add_review(store, kept, "merge", reviewer=reviewer, other_cluster_id=absorbed)
         add_review(store, absorbed, "merge", reviewer=reviewer, other_cluster_id=kept)
     return kept
@@ -74,7 +75,7 @@ def split_post(store: Store, post_id: int, *, reviewer: str | None, triage: Tria
         )
         for cid in (old, new):
             store._refresh_cluster(cid, triage, window_days, now)
-            refresh_facets(store.conn, cid, full=True)
+            refresh_facets(store.conn, cid)
         add_review(store, old, "split", reviewer=reviewer, other_cluster_id=new, post_id=post_id)
         add_review(store, new, "split", reviewer=reviewer, other_cluster_id=old, post_id=post_id)
     return new

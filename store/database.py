@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.facets import refresh_facets, short_grams
+from store.facets import add_post_facets, refresh_facets, short_grams
 from store.schema import MIGRATIONS
 
 JSON_COLUMNS = ("raw", "analysis", "reasons", "state", "event", "status_codes", "error_samples")
@@ -169,6 +169,7 @@ class Store:
                     (post.get("likes"), post.get("replies"), existing[0]),
                 )
                 return UpsertResult(existing[0], existing[1], new=False, changed=False)
+            merged = False
             row = self._post_row(post, analysis, fingerprint, source_name, now)
             if existing:
                 post_id, cluster_id = existing[0], existing[1]
@@ -187,11 +188,16 @@ class Store:
                 )
                 for absorbed in matched[1:]:
                     self._merge(absorbed, into=cluster_id)
+                merged = len(matched) > 1
             self.conn.executemany(
                 "INSERT OR IGNORE INTO post_bands (band, post_id) VALUES (?, ?)",
                 [(b, post_id) for b in fingerprint.bands],
             )
             self._refresh_cluster(cluster_id, triage, window_days, now)
+            if existing or merged:
+                refresh_facets(self.conn, cluster_id)  # a text changed, or clusters merged
+            else:
+                add_post_facets(self.conn, cluster_id, row)
             return UpsertResult(post_id, cluster_id, new=existing is None, changed=True)
 
     @staticmethod
@@ -298,7 +304,6 @@ class Store:
                 decision.category, json.dumps(decision.reasons, ensure_ascii=False), now, flagged, now, cluster_id,
             ),
         )  # fmt: skip
-        refresh_facets(self.conn, cluster_id)
 
     def retriage_all(self, triage: TriageFn, window_days: int = 14) -> int:
         """Recompute every cluster's triage (after `reanalyze` changed the posts' analyses)."""
@@ -306,6 +311,7 @@ class Store:
         with self.transaction():
             for cid in ids:
                 self._refresh_cluster(cid, triage, window_days, utc_now())
+                refresh_facets(self.conn, cid)  # the products found may have changed
         return len(ids)
 
     def cluster(self, cluster_id: int) -> dict[str, Any] | None:

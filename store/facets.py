@@ -12,14 +12,11 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 SEARCH_POSTS = 6
 """Distinct texts (the seed first) that make a cluster's searchable body."""
 SEARCH_CHARS = 4000
-RECENT_POSTS = 5
-"""A refresh after a post is stored reads this many last-written posts (that one among them); the
-sets only grow, so every post is seen by the refresh that follows its write (a split recomputes
-them in full)."""
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -64,7 +61,8 @@ def from_set(value: str | None) -> list[str]:
 
 
 def search_body(rows: Iterable[tuple[str | None, str | None]]) -> str:
-    """Titles and texts, distinct, the first SEARCH_POSTS of them, at most SEARCH_CHARS long."""
+    """Titles and texts, distinct, the first SEARCH_POSTS of them, at most SEARCH_CHARS long;
+    parts end with a record separator (U+001E), so one more can be appended without a re-read."""
     parts: list[str] = []
     for title, text in rows:
         part = "\n".join(t for t in (title, text) if t)
@@ -72,7 +70,7 @@ def search_body(rows: Iterable[tuple[str | None, str | None]]) -> str:
             parts.append(part)
         if len(parts) >= SEARCH_POSTS:
             break
-    return "\n".join(parts)[:SEARCH_CHARS]
+    return "\n\x1e".join(parts)[:SEARCH_CHARS]
 
 
 def _products(analysis: str | None) -> list[str]:
@@ -83,32 +81,51 @@ def _products(analysis: str | None) -> list[str]:
     return [str(t) for t in terms]
 
 
-def refresh_facets(conn: sqlite3.Connection, cluster_id: int, *, full: bool = False) -> None:
-    """Bring a cluster's filter sets and search text up to date (inside the caller's transaction)."""
+def add_post_facets(conn: sqlite3.Connection, cluster_id: int, post: dict[str, Any]) -> None:
+    """Fold one newly stored post (a row as `Store` writes it) into its cluster's filter sets and
+    searchable text; a few reads of the cluster, whatever its size."""
     current = conn.execute("SELECT sources, langs, products FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
     if current is None:
         return
-    limit = -1 if full else RECENT_POSTS
-    rows = conn.execute(
-        "SELECT source, lang, analysis FROM posts WHERE cluster_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?",
-        (cluster_id, limit),
-    ).fetchall()
-    keep = ("", "", "") if full else (current[0], current[1], current[2])
-    sources = as_set([*from_set(keep[0]), *(r[0] for r in reversed(rows))])
-    langs = as_set([*from_set(keep[1]), *(r[1] for r in reversed(rows))])
-    products = as_set([*from_set(keep[2]), *(p for r in reversed(rows) for p in _products(r[2]))])
-    if (sources, langs, products) != tuple(current):
-        conn.execute(
-            "UPDATE clusters SET sources = ?, langs = ?, products = ? WHERE id = ?",
-            (sources, langs, products, cluster_id),
-        )
-        remember_values(conn, {"sources": sources, "langs": langs, "products": products})
+    sources = as_set([*from_set(current[0]), post.get("source")])
+    langs = as_set([*from_set(current[1]), post.get("lang")])
+    products = as_set([*from_set(current[2]), *_products(post.get("analysis"))])
+    _write_sets(conn, cluster_id, (sources, langs, products), tuple(current))
+    old = conn.execute("SELECT body FROM cluster_fts WHERE rowid = ?", (cluster_id,)).fetchone()
+    part = "\n".join(t for t in (post.get("title"), post.get("text")) if t)
+    if old is None or (part and old[0].count("\x1e") + 1 < SEARCH_POSTS and part not in old[0]):
+        body = part if old is None or not old[0] else f"{old[0]}\n\x1e{part}"
+        write_search_body(conn, cluster_id, body[:SEARCH_CHARS])
+
+
+def refresh_facets(conn: sqlite3.Connection, cluster_id: int) -> None:
+    """Recompute a cluster's filter sets and searchable text from all its posts (after a merge,
+    a split, a changed text or a reanalysis), inside the caller's transaction."""
+    current = conn.execute("SELECT sources, langs, products FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+    if current is None:
+        return
+    rows = conn.execute("SELECT source, lang, analysis FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
+    found: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for source, lang, analysis in rows:
+        found[0].append(source)
+        found[1].append(lang)
+        found[2].extend(_products(analysis))
+    _write_sets(conn, cluster_id, (as_set(found[0]), as_set(found[1]), as_set(found[2])), tuple(current))
     texts = conn.execute(
         "SELECT p.title, p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.id = ?"
         " UNION ALL SELECT * FROM (SELECT title, text FROM posts WHERE cluster_id = ? ORDER BY id LIMIT ?)",
         (cluster_id, cluster_id, SEARCH_POSTS * 5),
     ).fetchall()
     write_search_body(conn, cluster_id, search_body(texts))
+
+
+def _write_sets(
+    conn: sqlite3.Connection, cluster_id: int, sets: tuple[str, str, str], current: tuple[str, ...]
+) -> None:
+    if sets == current:
+        return
+    conn.execute("UPDATE clusters SET sources = ?, langs = ?, products = ? WHERE id = ?", (*sets, cluster_id))
+    remember_values(conn, dict(zip(("sources", "langs", "products"), sets, strict=True)))
 
 
 def remember_values(conn: sqlite3.Connection, sets: dict[str, str]) -> None:
