@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.facets import add_post_facets, refresh_facets, short_grams
+from store.facets import keep_facets, short_grams
 from store.schema import MIGRATIONS
 
 JSON_COLUMNS = ("raw", "analysis", "reasons", "state", "event", "status_codes", "error_samples")
@@ -194,10 +194,7 @@ class Store:
                 [(b, post_id) for b in fingerprint.bands],
             )
             self._refresh_cluster(cluster_id, triage, window_days, now)
-            if existing or merged:
-                refresh_facets(self.conn, cluster_id)  # a text changed, or clusters merged
-            else:
-                add_post_facets(self.conn, cluster_id, row)
+            keep_facets(self.conn, cluster_id, row, recompute=bool(existing) or merged)
             return UpsertResult(post_id, cluster_id, new=existing is None, changed=True)
 
     @staticmethod
@@ -311,7 +308,7 @@ class Store:
         with self.transaction():
             for cid in ids:
                 self._refresh_cluster(cid, triage, window_days, utc_now())
-                refresh_facets(self.conn, cid)  # the products found may have changed
+                keep_facets(self.conn, cid, None, recompute=True)  # the products found may have changed
         return len(ids)
 
     def cluster(self, cluster_id: int) -> dict[str, Any] | None:

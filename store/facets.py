@@ -1,4 +1,4 @@
-"""What the review queue filters and searches a cluster by, kept on the cluster as its posts arrive.
+"""What the review queue filters and searches a flagged cluster by, kept as its posts arrive.
 
 `sources`, `langs` and `products` (the product names and aliases its posts matched) are stored as
 `,a,b,` so that a filter is one `instr` on the row the queue index already reached, and the
@@ -79,6 +79,22 @@ def _products(analysis: str | None) -> list[str]:
     except (ValueError, AttributeError):
         return []
     return [str(t) for t in terms]
+
+
+def keep_facets(conn: sqlite3.Connection, cluster_id: int, post: dict[str, Any] | None, *, recompute: bool) -> None:
+    """After `post` was stored in the cluster (or, with `recompute`, its posts changed otherwise):
+    only flagged clusters are in the queue, so only they are kept; one that has just become flagged
+    is computed from all its posts, one already kept takes in the new post."""
+    row = conn.execute(
+        "SELECT flagged, EXISTS (SELECT 1 FROM cluster_fts WHERE rowid = clusters.id) FROM clusters WHERE id = ?",
+        (cluster_id,),
+    ).fetchone()
+    if row is None or not row[0]:
+        return
+    if recompute or not row[1] or post is None:
+        refresh_facets(conn, cluster_id)
+    else:
+        add_post_facets(conn, cluster_id, post)
 
 
 def add_post_facets(conn: sqlite3.Connection, cluster_id: int, post: dict[str, Any]) -> None:

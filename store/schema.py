@@ -302,7 +302,8 @@ MIGRATIONS: list[str] = [
         json_each(p.analysis, '$.relevance_terms') j;
     CREATE VIRTUAL TABLE cluster_fts USING fts5(body, tokenize = 'trigram');
     INSERT INTO cluster_fts (rowid, body)
-        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id;
+        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id
+        WHERE c.flagged = 1;
     CREATE VIRTUAL TABLE cluster_grams USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0', detail = none);
     INSERT INTO cluster_grams (rowid, grams) SELECT rowid, lingting_short_grams(body) FROM cluster_fts
     """,

@@ -132,3 +132,12 @@ def test_short_terms_use_the_pair_index_and_odd_ones_fall_back_to_like(store: St
     assert matching_ids(store, QueueFilter(q="卡")) == [card]
     sql, _ = queue_sql(QueueFilter(q="错位"))
     assert "cluster_grams MATCH" in sql and "LIKE" not in sql
+
+
+def test_a_cluster_that_becomes_flagged_is_searchable_by_all_its_posts(store: Store):
+    quiet = post(store, "1", text="声链 的录制功能怎么开启", complaint=False)
+    assert matching_ids(store, QueueFilter(tab="all")) == []
+    post(store, "2", copy_of="1", source="tieba", text="声链 录制文件丢失 太坑了")
+    assert matching_ids(store, QueueFilter(q="录制功能怎么")) == [quiet]
+    assert matching_ids(store, QueueFilter(q="文件丢失")) == [quiet]
+    assert matching_ids(store, QueueFilter(sources=("v2ex",))) == matching_ids(store, QueueFilter(sources=("tieba",)))
