@@ -79,6 +79,7 @@ def build_demo_folder(folder: Path) -> Path:
         }  # fmt: skip
         analyze_and_store(item, store=store, analyzer=analyzer, settings=settings, source_name="forum")
     store.close()
+    run_cli("export", "-c", str(config))  # as a crawl would: policy sends what it sends at once
     for name, password in PASSWORDS.items():
         run_cli(
             "users", "add", name, "--role", ROLES[name], "--password-stdin", "-c", str(config), stdin=password + "\n"
