@@ -74,8 +74,9 @@ def build_demo_folder(folder: Path) -> Path:
     analyzer = shared_analyzer(settings)
     for post in HOSTILE_POSTS:
         item = {
-            "source": "discourse", "kind": "post", "author": "mallory", "author_id": "mallory-" + post["source_post_id"],
-            "created_at": "2026-12-01T08:00:00Z", "fetched_at": "2026-12-01T09:00:00Z", "lang": "zh", **post,
+            "source": "discourse", "kind": "post", "author": "mallory", "lang": "zh",
+            "author_id": "mallory-" + post["source_post_id"],
+            "created_at": "2026-12-01T08:00:00Z", "fetched_at": "2026-12-01T09:00:00Z", **post,
         }  # fmt: skip
         analyze_and_store(item, store=store, analyzer=analyzer, settings=settings, source_name="forum")
     store.close()
