@@ -4,7 +4,9 @@ path as the web page (lingting/review_actions.py), each decision recorded with i
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -102,37 +104,53 @@ def flagged(config_path: Path, tab: str, limit: int, reasons: bool) -> None:
     show_flagged(load_config(config_path), tab=tab, limit=limit, reasons=reasons)
 
 
-def _action(
-    confirm: bool,
-    dismiss: bool,
-    category: str | None,
-    priority: str | None,
-    assign: str | None,
-    note: str | None,
-    undo: bool,
-    merge_with: int | None,
-    split_post: int | None,
-) -> str:
-    chosen = [
-        name
-        for name, given in (
-            ("--confirm", confirm), ("--dismiss", dismiss), ("--assign", assign is not None), ("--undo", undo),
-            ("--merge", merge_with is not None), ("--split-post", split_post is not None),
-        )
-        if given
-    ]  # fmt: skip
-    if len(chosen) > 1:
-        raise UserError(f"{' and '.join(chosen)} cannot go together; choose one / 不能同时使用: {'、'.join(chosen)}")
-    if chosen:
-        return chosen[0].lstrip("-").replace("-post", "")
-    if category or priority:
-        return "relabel"
-    if note:
-        return "note"
-    raise UserError(
-        "say what to do: --confirm, --dismiss --reason R, --relabel C, --priority P, --assign NAME, --note TEXT,"
-        " --undo, --merge OTHER or --split-post POST / 请指定操作"
-    )
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What `lingting review` was asked to do, as its options say."""
+
+    cluster_ids: tuple[int, ...]
+    confirm: bool
+    dismiss: bool
+    reason: str | None
+    category: str | None
+    priority: str | None
+    assign: str | None
+    note: str | None
+    undo: bool
+    merge_with: int | None
+    split_post: int | None
+    reviewer: str
+
+    def action(self) -> str:
+        """The one action asked for; contradictions and missing pieces are a UserError."""
+        chosen = [
+            name
+            for name, given in (
+                ("--confirm", self.confirm), ("--dismiss", self.dismiss), ("--assign", self.assign is not None),
+                ("--undo", self.undo), ("--merge", self.merge_with is not None),
+                ("--split-post", self.split_post is not None),
+            )
+            if given
+        ]  # fmt: skip
+        if len(chosen) > 1:
+            together = " and ".join(chosen)
+            raise UserError(f"{together} cannot go together; choose one / 不能同时使用: {'、'.join(chosen)}")
+        action = chosen[0].lstrip("-").replace("-post", "") if chosen else None
+        action = action or ("relabel" if self.category or self.priority else "note" if self.note else None)
+        if action is None:
+            raise UserError(
+                "say what to do: --confirm, --dismiss --reason R, --relabel C, --priority P, --assign NAME,"
+                " --note TEXT, --undo, --merge OTHER or --split-post POST / 请指定操作"
+            )
+        if action in ("undo", "split") and self.cluster_ids:
+            raise UserError(f"--{action} takes no cluster id / --{action} 不需要聚类编号")
+        if action not in ("undo", "split") and not self.cluster_ids:
+            raise UserError("give a cluster id / 请给出聚类编号")
+        if action == "merge" and len(self.cluster_ids) != 1:
+            raise UserError("--merge OTHER takes one cluster id / --merge 只合并一个聚类")
+        if self.reason is not None and action != "dismiss":
+            raise UserError("--reason goes with --dismiss / --reason 只用于 --dismiss")
+        return action
 
 
 @click.command()
@@ -149,21 +167,7 @@ def _action(
 @click.option("--merge", "merge_with", type=int, default=None, help="与该聚类合并 / merge with this cluster")
 @click.option("--split-post", "split_post", type=int, default=None, help="把该帖子拆成新聚类 / split this post out")
 @click.option("--reviewer", default=lambda: os.environ.get("USER") or "cli", help="审核人 / who reviews ($USER)")
-def review(
-    config_path: Path,
-    cluster_ids: tuple[int, ...],
-    confirm: bool,
-    dismiss: bool,
-    reason: str | None,
-    category: str | None,
-    priority: str | None,
-    assign: str | None,
-    note: str | None,
-    undo: bool,
-    merge_with: int | None,
-    split_post: int | None,
-    reviewer: str,
-) -> None:
+def review(config_path: Path, **options: Any) -> None:
     """审核聚类: 确认、忽略、重新标注、指派、备注、撤销、合并、拆分 / Review clusters.
 
     Every decision is a new entry of the decision log with its reviewer; several ids act on each
@@ -179,61 +183,40 @@ def review(
       lingting review 7 --merge 9
       lingting review --split-post 1234
     """
-    action = _action(confirm, dismiss, category, priority, assign, note, undo, merge_with, split_post)
-    if action in ("undo", "split") and cluster_ids:
-        raise UserError(f"--{action} takes no cluster id / --{action} 不需要聚类编号")
-    if action not in ("undo", "split") and not cluster_ids:
-        raise UserError("give a cluster id / 请给出聚类编号")
-    if action == "merge" and len(cluster_ids) != 1:
-        raise UserError("--merge OTHER takes one cluster id / --merge 只合并一个聚类")
-    if reason is not None and action != "dismiss":
-        raise UserError("--reason goes with --dismiss / --reason 只用于 --dismiss")
+    request = ReviewRequest(**options)
+    action = request.action()
     settings = load_config(config_path)
     store = Store(settings.database_path)
     try:
-        _run(settings, store, action, cluster_ids, reviewer, category, priority, reason, note, assign,
-             merge_with, split_post)  # fmt: skip
+        _run(settings, store, action, request)
     except ReviewError as exc:
         raise UserError(str(exc)) from None
     finally:
         store.close()
 
 
-def _run(
-    settings: Settings,
-    store: Store,
-    action: str,
-    cluster_ids: tuple[int, ...],
-    reviewer: str,
-    category: str | None,
-    priority: str | None,
-    reason: str | None,
-    note: str | None,
-    assign: str | None,
-    merge_with: int | None,
-    split_post: int | None,
-) -> None:
+def _run(settings: Settings, store: Store, action: str, r: ReviewRequest) -> None:
     from lingting import review_actions  # the exporter and the analysis: loaded when a decision is made
 
-    if action == "merge" and merge_with is not None:
-        kept = review_actions.merge(settings, store, cluster_ids[0], merge_with, reviewer)
-        console.print(f"merged / 已合并: {cluster_ids[0]} + {merge_with} -> {kept}")
+    if action == "merge" and r.merge_with is not None:
+        kept = review_actions.merge(settings, store, r.cluster_ids[0], r.merge_with, r.reviewer)
+        console.print(f"merged / 已合并: {r.cluster_ids[0]} + {r.merge_with} -> {kept}")
         return
-    if action == "split" and split_post is not None:
-        new = review_actions.split(settings, store, split_post, reviewer)
-        console.print(f"post / 帖子 {split_post} -> new cluster / 新聚类 {new}")
+    if action == "split" and r.split_post is not None:
+        new = review_actions.split(settings, store, r.split_post, r.reviewer)
+        console.print(f"post / 帖子 {r.split_post} -> new cluster / 新聚类 {new}")
         return
     if action == "undo":
-        result = review_actions.undo(settings, store, reviewer)
+        result = review_actions.undo(settings, store, r.reviewer)
         if not result.review_ids:
-            console.print(f"nothing to undo for {reviewer} / 没有可撤销的决定")
+            console.print(f"nothing to undo for {r.reviewer} / 没有可撤销的决定")
             return
     else:
         result = review_actions.apply_decision(
-            settings, store, cluster_ids, action, reviewer=reviewer, category=category, priority=priority,
-            reason=reason, note=note, assignee=assign,
+            settings, store, r.cluster_ids, action, reviewer=r.reviewer, category=r.category, priority=r.priority,
+            reason=r.reason, note=r.note, assignee=r.assign,
         )  # fmt: skip
     ids = ", ".join(map(str, result.cluster_ids))
-    console.print(f"cluster / 聚类 {ids}: {action} recorded by {reviewer} / 已记录")
+    console.print(f"cluster / 聚类 {ids}: {action} recorded by {r.reviewer} / 已记录")
     for intake_id, revision in result.queued:
         console.print(f"  queued / 已排队: {intake_id} r{revision}")

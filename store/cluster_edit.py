@@ -11,9 +11,7 @@ Both write a "merge" or "split" entry on each cluster involved, in the same tran
 
 from __future__ import annotations
 
-import hashlib
-
-from store.database import Store, TriageFn, utc_now
+from store.database import Store, TriageFn, intake_id_for, utc_now
 from store.facets import refresh_facets
 from store.reviews import ReviewError, add_review
 
@@ -85,13 +83,11 @@ def split_post(store: Store, post_id: int, *, reviewer: str | None, triage: Tria
 def _new_cluster_for(store: Store, source: str, source_post_id: str, post_id: int, now: str) -> int:
     """A cluster seeded by the post; its intake id as ingest would name it, unless taken (the post
     seeded the cluster it leaves), then one derived from the post and this split."""
-    key = f"{source}\x1f{source_post_id}"
-    intake_id = f"lt-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
+    intake_id = intake_id_for(source, source_post_id)
     taken = store.conn.execute("SELECT 1 FROM clusters WHERE intake_id = ?", (intake_id,)).fetchone()
     if taken:
         count = store.conn.execute("SELECT count(*) FROM clusters").fetchone()[0]
-        salted = f"{key}\x1fsplit{count}"
-        intake_id = f"lt-{hashlib.sha1(salted.encode()).hexdigest()[:16]}"
+        intake_id = intake_id_for(source, source_post_id, f"\x1fsplit{count}")
     cur = store.conn.execute(
         "INSERT INTO clusters (intake_id, seed_post_id, first_seen_at, last_seen_at)"
         " SELECT ?, id, first_seen_at, ? FROM posts WHERE id = ?",

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.facets import refresh_facets
+from store.facets import refresh_facets, short_grams
 from store.schema import MIGRATIONS
 
 JSON_COLUMNS = ("raw", "analysis", "reasons", "state", "event", "status_codes", "error_samples")
@@ -93,6 +93,7 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.create_function("lingting_short_grams", 1, short_grams, deterministic=True)
         self._migrate()
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -258,11 +259,9 @@ class Store:
         )
 
     def _new_cluster(self, post: Mapping[str, Any], now: str) -> int:
-        # Stable across databases: the same first post always names the same intake record.
-        digest = hashlib.sha1(f"{post['source']}\x1f{post['source_post_id']}".encode()).hexdigest()[:16]
         cur = self.conn.execute(
             "INSERT INTO clusters (intake_id, seed_post_id, first_seen_at, last_seen_at) VALUES (?, 0, ?, ?)",
-            (f"lt-{digest}", now, now),
+            (intake_id_for(post["source"], post["source_post_id"]), now, now),
         )
         return int(cur.lastrowid or 0)
 
@@ -331,6 +330,12 @@ class Store:
 
     def posts(self, where: str = "1", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"SELECT * FROM posts WHERE {where} ORDER BY id", params)
+
+
+def intake_id_for(source: str, source_post_id: str, salt: str = "") -> str:
+    """Stable across databases: the same first post always names the same intake record."""
+    digest = hashlib.sha1(f"{source}\x1f{source_post_id}{salt}".encode()).hexdigest()[:16]
+    return f"lt-{digest}"
 
 
 def _statements(script: str) -> Iterator[str]:

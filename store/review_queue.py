@@ -4,7 +4,8 @@ Order: priority in force (a reviewer's over the analysis's), then distinct autho
 then recency (`last_seen_at`, newest first), then id. The generated column `clusters.queue_key`
 spells that order as one string, so a page is "the next `limit` keys after the cursor" on an index:
 no OFFSET anywhere, page 500 costs what page 1 costs. Search is FTS5 with the trigram tokenizer
-(any 3+ character substring, Chinese or English); a shorter query reads the indexed text with LIKE.
+(any 3+ character substring, Chinese or English); a 1-2 character term is looked up among each
+cluster's characters, character pairs and words (`cluster_grams`), else read with LIKE.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.database import Store
-from store.facets import from_set
-from store.reviews import ReviewError, ReviewState, reviews
+from store.facets import from_set, short_query
+from store.reviews import CATEGORIES, PRIORITIES, ReviewError, ReviewState, reviews
 
 TABS = ("pending", "confirmed", "dismissed", "exported", "all")
 STATES = TABS[:-1]
@@ -109,23 +110,55 @@ def _any_of(column: str, values: tuple[str, ...], params: list[Any]) -> str:
     return "(" + " OR ".join(f"instr({target}, ?) > 0" for _ in values) + ")"
 
 
-def _search(q: str, params: list[Any]) -> str:
-    """FTS5 MATCH for terms of 3+ characters (each a quoted phrase: no query syntax from users),
-    LIKE on the indexed text for shorter ones."""
+_FTS = "SELECT rowid FROM cluster_fts WHERE cluster_fts MATCH ?"
+_GRAMS = "SELECT rowid FROM cluster_grams WHERE cluster_grams MATCH ?"
+_LIKE = "SELECT rowid FROM cluster_fts WHERE body LIKE ? ESCAPE '\\'"
+WALK_ABOVE = 400
+"""A search matching more clusters than this is paged by walking the queue's index in order and
+probing the matches (a page costs ~limit/density rows); fewer are fetched and sorted."""
+
+
+def _search_parts(q: str) -> list[tuple[str, str]]:
+    """(subquery, parameter) per condition: FTS5 MATCH for terms of 3+ characters (each a quoted
+    phrase: no query syntax from users), the character-pair index for shorter ones, LIKE on the
+    indexed text for what neither answers."""
     terms = q.split()
-    clauses: list[str] = []
+    parts: list[tuple[str, str]] = []
     long_terms = [t for t in terms if len(t) >= MIN_MATCH_CHARS]
     if long_terms:
-        params.append(" ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
-        clauses.append("c.id IN (SELECT rowid FROM cluster_fts WHERE cluster_fts MATCH ?)")
+        parts.append((_FTS, " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)))
     for t in terms:
-        if len(t) < MIN_MATCH_CHARS:
-            params.append("%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-            clauses.append("c.id IN (SELECT rowid FROM cluster_fts WHERE body LIKE ? ESCAPE '\\')")
+        if len(t) >= MIN_MATCH_CHARS:
+            continue
+        grams = short_query(t)
+        if grams is not None:
+            parts.append((_GRAMS, grams))
+        else:
+            parts.append((_LIKE, "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"))
+    return parts
+
+
+def _search(q: str, params: list[Any], *, walk: bool = False) -> str:
+    # `+c.id` keeps the planner from driving the query from the matches: it walks the queue index.
+    column = "+c.id" if walk else "c.id"
+    clauses = []
+    for sub, param in _search_parts(q):
+        params.append(param)
+        clauses.append(f"{column} IN ({sub})")
     return " AND ".join(clauses) if clauses else "1"
 
 
-def _where(flt: QueueFilter, params: list[Any], *, tab: bool = True) -> str:
+def search_size(store: Store, q: str) -> int | None:
+    """How many clusters the search's narrowest indexed condition matches (None: only LIKE)."""
+    sizes = [
+        int(store.conn.execute(f"SELECT count(*) FROM ({sub})", (param,)).fetchone()[0])
+        for sub, param in _search_parts(q)
+        if sub != _LIKE
+    ]
+    return min(sizes) if sizes else None
+
+
+def _where(flt: QueueFilter, params: list[Any], *, tab: bool = True, walk: bool = False) -> str:
     clauses = ["c.queue_key IS NOT NULL"]
     if tab and flt.tab != "all":
         if flt.tab not in TABS:
@@ -157,7 +190,7 @@ def _where(flt: QueueFilter, params: list[Any], *, tab: bool = True) -> str:
         params.append(flt.assignee)
         clauses.append("c.assignee = ?")
     if flt.q and flt.q.strip():
-        clauses.append(_search(flt.q.strip(), params))
+        clauses.append(_search(flt.q.strip(), params, walk=walk))
     return " AND ".join(clauses)
 
 
@@ -168,17 +201,21 @@ QUEUE_COLUMNS = (
 )
 
 
-def queue_sql(flt: QueueFilter, *, after: str | None = None, limit: int = 50) -> tuple[str, list[Any]]:
-    """The one query behind a queue page (exposed so tests and the bench can read its plan)."""
+def queue_sql(
+    flt: QueueFilter, *, after: str | None = None, limit: int = 50, walk: bool = False
+) -> tuple[str, list[Any]]:
+    """The one query behind a queue page (exposed so tests and the bench can read its plan).
+    The page's clusters are chosen first and only they are joined to their seed posts; the caller
+    puts those few rows back in key order."""
     params: list[Any] = []
-    where = _where(flt, params)
+    where = _where(flt, params, walk=walk)
     if after:
         params.append(_decode(after))
         where += " AND c.queue_key > ?"
     params.append(limit + 1)
     sql = (
-        f"SELECT {QUEUE_COLUMNS} FROM clusters c JOIN posts p ON p.id = c.seed_post_id"
-        f" WHERE {where} ORDER BY c.queue_key LIMIT ?"
+        f"SELECT {QUEUE_COLUMNS} FROM (SELECT * FROM clusters c WHERE {where} ORDER BY c.queue_key LIMIT ?) c"
+        " JOIN posts p ON p.id = c.seed_post_id"
     )
     return sql, params
 
@@ -208,8 +245,9 @@ def _item(row: dict[str, Any]) -> QueueItem:
 def queue_page(store: Store, flt: QueueFilter, *, after: str | None = None, limit: int = 50) -> QueuePage:
     """One page of the queue after the cursor `after` (None: the first page)."""
     limit = max(1, min(limit, 500))
-    sql, params = queue_sql(flt, after=after, limit=limit)
-    rows = store.query(sql, params)
+    walk = bool(flt.q and flt.q.strip()) and (search_size(store, flt.q or "") or WALK_ABOVE + 1) > WALK_ABOVE
+    sql, params = queue_sql(flt, after=after, limit=limit, walk=walk)
+    rows = sorted(store.query(sql, params), key=lambda r: str(r["queue_key"]))
     more = len(rows) > limit
     rows = rows[:limit]
     return QueuePage([_item(r) for r in rows], _encode(rows[-1]["queue_key"]) if more and rows else None, None)
@@ -224,12 +262,15 @@ def cursor_of(store: Store, cluster_id: int) -> str | None:
 
 
 def tab_counts(store: Store, flt: QueueFilter) -> dict[str, int]:
-    """Clusters per tab, with the other filters applied."""
+    """Clusters per tab, with the other filters applied (none: the counts the triggers keep)."""
     params: list[Any] = []
     where = _where(flt, params, tab=False)
-    rows = store.conn.execute(
-        f"SELECT c.queue_state, count(*) FROM clusters c WHERE {where} GROUP BY c.queue_state", params
-    ).fetchall()
+    if where == "c.queue_key IS NOT NULL":
+        rows = store.conn.execute("SELECT state, clusters FROM queue_counts").fetchall()
+    else:
+        rows = store.conn.execute(
+            f"SELECT c.queue_state, count(*) FROM clusters c WHERE {where} GROUP BY c.queue_state", params
+        ).fetchall()
     counts = dict.fromkeys(TABS, 0)
     for state, n in rows:
         counts[state] = int(n)
@@ -252,37 +293,19 @@ def matching_ids(store: Store, flt: QueueFilter) -> list[int]:
 
 
 def filter_options(store: Store) -> dict[str, list[str]]:
-    """The values the queue's filters can take: sources, products, langs, assignees, categories,
-    priorities (those present in the queue)."""
-    conn = store.conn
-    sets: dict[str, set[str]] = {"sources": set(), "products": set(), "langs": set()}
-    for column in sets:
-        for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM clusters WHERE queue_key IS NOT NULL"):
-            sets[column].update(from_set(value))
-    assignees = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT DISTINCT assignee FROM clusters WHERE queue_key IS NOT NULL AND assignee IS NOT NULL"
-            " ORDER BY assignee"
-        )
-    ]
-    categories = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT DISTINCT queue_category FROM clusters WHERE queue_key IS NOT NULL"
-            " AND queue_category IS NOT NULL ORDER BY 1"
-        )
-    ]
-    priorities = [
-        str(r[0])
-        for r in conn.execute("SELECT DISTINCT queue_priority FROM clusters WHERE queue_key IS NOT NULL ORDER BY 1")
-        if r[0] != "P9"
-    ]
+    """The values the queue's filters offer: every source, product and language seen on a
+    flagged cluster, the assignees of clusters in the queue, the categories and priorities."""
+    values: dict[str, list[str]] = {"sources": [], "products": [], "langs": []}
+    for kind, value in store.conn.execute("SELECT kind, value FROM facet_values ORDER BY kind, value"):
+        values.setdefault(kind, []).append(str(value))
+    assignees = store.conn.execute(
+        "SELECT DISTINCT assignee FROM clusters WHERE queue_key IS NOT NULL AND assignee IS NOT NULL ORDER BY 1"
+    )
     return {
-        **{k: sorted(v) for k, v in sets.items()},
-        "assignees": assignees,
-        "categories": categories,
-        "priorities": priorities,
+        **values,
+        "assignees": [str(r[0]) for r in assignees],
+        "categories": list(CATEGORIES),
+        "priorities": list(PRIORITIES),
     }
 
 

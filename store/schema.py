@@ -193,7 +193,10 @@ MIGRATIONS: list[str] = [
     # entries pointing at the entry they cancel; the old rows kept); each cluster caches the state
     # the log puts in force and its facets (sources, languages, products) so the queue can filter
     # and page on indexes; `queue_key` sorts loudest first and is the keyset cursor; `cluster_fts`
-    # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English)
+    # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English),
+    # `cluster_grams` its single characters, character pairs and words, for 1-2 character searches
+    # (filled by the store's function lingting_short_grams, store/facets.py); `facet_values` every
+    # source, language and product a cluster was ever seen with, for the filters' choices
     """
     CREATE TABLE decision_log (
         id INTEGER PRIMARY KEY,
@@ -249,8 +252,10 @@ MIGRATIONS: list[str] = [
              ELSE printf('%s.%010d.%010d.%012d', coalesce(review_priority, priority, 'P9'),
                          9999999999 - distinct_authors,
                          9999999999 - coalesce(CAST(strftime('%s', last_seen_at) AS INTEGER), 0), id) END) VIRTUAL;
-    CREATE INDEX clusters_queue ON clusters (queue_state, queue_key) WHERE queue_key IS NOT NULL;
-    CREATE INDEX clusters_queue_all ON clusters (queue_key) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue ON clusters (queue_state, queue_key, queue_category, langs, sources, products,
+        last_seen_at) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_all ON clusters (queue_key, queue_category, langs, sources, products, last_seen_at)
+        WHERE queue_key IS NOT NULL;
     CREATE INDEX clusters_queue_assignee ON clusters (assignee, queue_key) WHERE queue_key IS NOT NULL;
     CREATE INDEX exports_cluster ON exports (cluster_id);
     CREATE INDEX outbox_intake ON outbox (intake_id, revision);
@@ -259,6 +264,21 @@ MIGRATIONS: list[str] = [
         UPDATE clusters SET exported = 1 WHERE id = NEW.cluster_id AND exported = 0;
     END;
     UPDATE clusters SET exported = 1 WHERE id IN (SELECT cluster_id FROM exports);
+    CREATE TABLE queue_counts (state TEXT PRIMARY KEY, clusters INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+    INSERT INTO queue_counts (state) VALUES ('pending'), ('confirmed'), ('dismissed'), ('exported');
+    CREATE TRIGGER queue_counts_insert AFTER INSERT ON clusters WHEN NEW.queue_state IS NOT NULL
+    BEGIN
+        UPDATE queue_counts SET clusters = clusters + 1 WHERE state = NEW.queue_state;
+    END;
+    CREATE TRIGGER queue_counts_update AFTER UPDATE ON clusters WHEN OLD.queue_state IS NOT NEW.queue_state
+    BEGIN
+        UPDATE queue_counts SET clusters = clusters - 1 WHERE state = OLD.queue_state;
+        UPDATE queue_counts SET clusters = clusters + 1 WHERE state = NEW.queue_state;
+    END;
+    CREATE TRIGGER queue_counts_delete AFTER DELETE ON clusters WHEN OLD.queue_state IS NOT NULL
+    BEGIN
+        UPDATE queue_counts SET clusters = clusters - 1 WHERE state = OLD.queue_state;
+    END;
     UPDATE clusters SET
         review_verdict = (SELECT decision FROM reviews WHERE cluster_id = clusters.id
                           AND decision IN ('confirm', 'dismiss') ORDER BY id DESC LIMIT 1),
@@ -272,9 +292,17 @@ MIGRATIONS: list[str] = [
                 || ',',
         products = ',' || coalesce((SELECT group_concat(DISTINCT j.value) FROM posts p,
                    json_each(p.analysis, '$.relevance_terms') j WHERE p.cluster_id = clusters.id), '') || ',';
+    UPDATE queue_counts SET clusters = (SELECT count(*) FROM clusters WHERE queue_state = queue_counts.state);
+    CREATE TABLE facet_values (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO facet_values SELECT 'sources', source FROM posts GROUP BY source;
+    INSERT OR IGNORE INTO facet_values SELECT 'langs', lang FROM posts WHERE lang IS NOT NULL GROUP BY lang;
+    INSERT OR IGNORE INTO facet_values SELECT DISTINCT 'products', j.value FROM posts p,
+        json_each(p.analysis, '$.relevance_terms') j;
     CREATE VIRTUAL TABLE cluster_fts USING fts5(body, tokenize = 'trigram');
     INSERT INTO cluster_fts (rowid, body)
-        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id
+        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id;
+    CREATE VIRTUAL TABLE cluster_grams USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0', detail = none);
+    INSERT INTO cluster_grams (rowid, grams) SELECT rowid, lingting_short_grams(body) FROM cluster_fts
     """,
     # 7: the review web app's accounts (argon2 password hashes; the UI language per user)
     """

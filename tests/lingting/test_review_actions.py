@@ -89,6 +89,7 @@ def test_merge_of_an_exported_cluster_gives_its_intake_id_a_revision_not_a_new_t
     assert merged is not None and merged["merged_into"] == old and merged["queue_state"] is None
     assert store.cluster(old)["size"] == 2  # type: ignore[index]
     assert [r["decision"] for r in reviews(store)] == ["merge", "merge"]
+    assert tab_counts(store, QueueFilter()) == tab_counts(store, QueueFilter(since="1970-01-01"))
     with pytest.raises(ReviewError, match="merged into"):
         ra.merge(settings, store, new, old, "li")
 

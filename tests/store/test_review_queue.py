@@ -73,6 +73,8 @@ def test_tabs_and_counts_follow_the_log_and_the_exports(store: Store):
     assert [i.cluster_id for i in queue_page(store, QueueFilter(tab="exported")).items] == [c]
     assert [i.cluster_id for i in queue_page(store, QueueFilter(tab="pending")).items] == [d]
     assert count_matching(store, QueueFilter(tab="all")) == 4
+    # the counts the triggers keep agree with counting the rows
+    assert tab_counts(store, QueueFilter()) == tab_counts(store, QueueFilter(since="1970-01-01"))
     with pytest.raises(ReviewError, match="unknown tab"):
         queue_page(store, QueueFilter(tab="later"))
 
@@ -119,3 +121,14 @@ def test_cursor_of_is_the_place_of_a_cluster(store: Store):
     assert cursor_of(store, 999) is None
     with pytest.raises(ReviewError, match="cursor"):
         queue_page(store, QueueFilter(), after="%%%")
+
+
+def test_short_terms_use_the_pair_index_and_odd_ones_fall_back_to_like(store: Store):
+    ui = post(store, "1", text="声链 UI 组件 按钮错位")
+    card = post(store, "2", text="声链 a卡 通话卡顿")
+    assert matching_ids(store, QueueFilter(q="ui")) == [ui]
+    assert matching_ids(store, QueueFilter(q="错位")) == [ui]
+    assert matching_ids(store, QueueFilter(q="a卡")) == [card]  # mixed scripts: LIKE
+    assert matching_ids(store, QueueFilter(q="卡")) == [card]
+    sql, _ = queue_sql(QueueFilter(q="错位"))
+    assert "cluster_grams MATCH" in sql and "LIKE" not in sql
