@@ -64,15 +64,16 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     return done.stdout
 
 
-def build_demo_folder(folder: Path) -> Path:
-    """A real demo crawl, three hostile posts through the real analysis, and three accounts."""
+def build_demo_folder(folder: Path, *, hostile: bool = True) -> Path:
+    """A real demo crawl, three hostile posts through the real analysis (unless not `hostile`),
+    and three accounts."""
     output = run_cli("demo", "--dir", str(folder))
     assert "lingting serve" in output and "demo" in output
     config = folder / "lingting.toml"
     settings = load_settings(config)
     store = Store(settings.database_path)
     analyzer = shared_analyzer(settings)
-    for post in HOSTILE_POSTS:
+    for post in HOSTILE_POSTS if hostile else ():
         item = {
             "source": "discourse", "kind": "post", "author": "mallory", "lang": "zh",
             "author_id": "mallory-" + post["source_post_id"],
