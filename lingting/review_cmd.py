@@ -15,7 +15,7 @@ from rich.text import Text
 
 from config.settings import Settings
 from lingting.options import UserError, config_option, load_config
-from lingting.tables import safe
+from lingting.tables import chinese_half, safe
 from store import ReviewError, Store
 from store.review_queue import TABS, QueueFilter, count_matching, queue_page
 from store.reviews import CATEGORIES, DISMISS_REASONS, PRIORITIES
@@ -37,7 +37,7 @@ def flagged_table(
     page = queue_page(store, flt, limit=limit)
     total = count_matching(store, flt)
     table = Table(
-        title=f"待处理的反馈 / flagged: {len(page.items)} / {total}",
+        title=f"Flagged clusters / 待处理的反馈: {len(page.items)} / {total}",
         show_lines=reasons,
         pad_edge=False,
         expand=False,
@@ -54,7 +54,7 @@ def flagged_table(
         title: Text = safe(item.title, title_width if not reasons else 200)
         if reasons:
             title.append("\n")
-            title.append(safe("; ".join(r.split(" / ", 1)[0] for r in why.get(item.cluster_id, [])[:4]), 300))
+            title.append(safe("; ".join(chinese_half(r) for r in why.get(item.cluster_id, [])[:4]), 300))
         table.add_row(
             safe(item.cluster_id),
             safe(item.priority or "-"),

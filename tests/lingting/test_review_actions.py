@@ -147,3 +147,16 @@ def test_intake_preview_is_the_record_the_ticket_system_gets(settings: Settings,
     record = ra.intake_preview(settings, store, cid)
     assert record is not None and record["category"] == "bug" and record["intake_id"].startswith("lt-")
     assert ra.intake_preview(settings, store, 999) is None
+
+
+def test_an_export_planned_before_a_reviewers_decision_does_not_take_its_revision(settings: Settings, store: Store):
+    from exporter.export import decide_cluster, plan, queue
+    from store.outbox import RevisionTaken
+
+    cid = post(store, "1", priority="P0")
+    planned = plan(store, settings).planned  # the exporter read the database ...
+    decide_cluster(store, settings, cid)  # ... then a reviewer's action queued revision 1 ...
+    with pytest.raises(RevisionTaken):
+        queue(store, planned[0], 0.0)  # ... so the exporter's revision 1 is refused, not doubled
+    assert _outbox(store) == [(store.cluster(cid)["intake_id"], 1)]  # type: ignore[index]
+    assert export(store, settings, env={}).planned == []
