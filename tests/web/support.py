@@ -64,21 +64,24 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     return done.stdout
 
 
-def build_demo_folder(folder: Path) -> Path:
-    """A real demo crawl, three hostile posts through the real analysis, and three accounts."""
+def build_demo_folder(folder: Path, *, hostile: bool = True) -> Path:
+    """A real demo crawl, three hostile posts through the real analysis (unless not `hostile`),
+    and three accounts."""
     output = run_cli("demo", "--dir", str(folder))
     assert "lingting serve" in output and "demo" in output
     config = folder / "lingting.toml"
     settings = load_settings(config)
     store = Store(settings.database_path)
     analyzer = shared_analyzer(settings)
-    for post in HOSTILE_POSTS:
+    for post in HOSTILE_POSTS if hostile else ():
         item = {
-            "source": "discourse", "kind": "post", "author": "mallory", "author_id": "mallory-" + post["source_post_id"],
-            "created_at": "2026-12-01T08:00:00Z", "fetched_at": "2026-12-01T09:00:00Z", "lang": "zh", **post,
+            "source": "discourse", "kind": "post", "author": "mallory", "lang": "zh",
+            "author_id": "mallory-" + post["source_post_id"],
+            "created_at": "2026-12-01T08:00:00Z", "fetched_at": "2026-12-01T09:00:00Z", **post,
         }  # fmt: skip
         analyze_and_store(item, store=store, analyzer=analyzer, settings=settings, source_name="forum")
     store.close()
+    run_cli("export", "-c", str(config))  # as a crawl would: policy sends what it sends at once
     for name, password in PASSWORDS.items():
         run_cli(
             "users", "add", name, "--role", ROLES[name], "--password-stdin", "-c", str(config), stdin=password + "\n"
