@@ -9,13 +9,16 @@ from typing import Any
 from config import settings_from_toml
 from config.settings import Settings
 from store import ClusterTriage, Fingerprint, Store
+from tests.exporter.support import ANALYSIS as EXPORT_ANALYSIS
+from tests.exporter.support import _no_match
 
 ANALYSIS: dict[str, Any] = {
-    "lang": "zh", "relevant": True, "relevance_terms": ["声链"], "sentiment": 0.05, "polarity": "negative",
-    "complaint": True, "complaint_terms": ["推送失败"], "category": "functional", "priority": "P2",
-    "impact": "medium", "urgency": "low", "reasons": ["r"], "missing_info": ["sdk_version", "logs"],
-    "product_area": "push", "sdk_version": None, "platform": "android", "error_codes": [], "attribution": "sdk",
-}  # fmt: skip
+    **EXPORT_ANALYSIS,
+    "priority": "P2",
+    "impact": "medium",
+    "urgency": "low",
+    "missing_info": ["sdk_version", "logs"],
+}
 
 
 def review_settings(tmp_path: Path, extra: str = "") -> Settings:
@@ -26,10 +29,6 @@ def review_settings(tmp_path: Path, extra: str = "") -> Settings:
 def triage(members: list[dict[str, Any]], authors: int, size: int) -> ClusterTriage:
     lead = members[0]["analysis"]
     return ClusterTriage(lead.get("priority", "P3"), "medium", "low", lead.get("category", "other"), ["r"])
-
-
-def no_match(a: bytes, n: int, b: bytes, m: int) -> float:
-    return 0.0
 
 
 def post(
@@ -53,6 +52,6 @@ def post(
         {**ANALYSIS, **analysis},
         Fingerprint(content_key=key, minhash=b"", shingles=0, bands=[]),
         triage=triage,
-        match=no_match,
+        match=_no_match,
     )  # fmt: skip
     return result.cluster_id
