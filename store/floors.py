@@ -33,11 +33,12 @@ def cluster_rows(store: Store, cluster_id: int) -> list[list[tuple[Any, ...]]]:
 
 
 def confirm_row(store: Store, cluster_id: int, reviewer: str) -> None:
-    """One decision row and one outbox row written in one transaction: the least a confirm writes."""
+    """One log row and one outbox row written in one transaction: the least a confirm writes. (The
+    row is a note, so the floor leaves every cluster's state as it was.)"""
     now = utc_now()
     with store.transaction():
         store.conn.execute(
-            "INSERT INTO reviews (cluster_id, decision, reviewer, created_at) VALUES (?, 'confirm', ?, ?)",
+            "INSERT INTO reviews (cluster_id, decision, reviewer, note, created_at) VALUES (?, 'note', ?, 'floor', ?)",
             (cluster_id, reviewer, now),
         )
         store.conn.execute(
