@@ -10,6 +10,7 @@ Bad input raises `store.ReviewError` before anything is written.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +21,9 @@ from crawler.analysis import triage_fn
 from exporter.export import decide_cluster, preview_record
 from exporter.intake import lead_post
 from store import ReviewError, Store
-from store.cluster_edit import merge_clusters, split_post
+from store.cluster_edit import cluster_of_post, merge_clusters, split_post
 from store.review_queue import ClusterDetail
-from store.reviews import DISMISS_REASONS, add_review, undo_last
+from store.reviews import DISMISS_REASONS, add_review, undo_latest
 
 DECISIONS = ("confirm", "dismiss", "relabel", "assign", "note")
 """What `apply_decision` takes; undo, merge and split have functions of their own."""
@@ -81,13 +82,14 @@ def apply_decision(
     if missing:
         raise ReviewError(f"no cluster {', '.join(map(str, missing[:10]))} / 聚类不存在")
     result = ActionResult(action)
+    batch = uuid.uuid4().hex if len(ids) > 1 else None
     # One short transaction per cluster: a bulk action over thousands never holds the write lock
     # for long, and each cluster's decision commits with its outbox rows.
     for cid in ids:
         with store.transaction():
             review_id = add_review(
                 store, cid, action, category=category, priority=priority, reviewer=reviewer,
-                note=note, reason=reason, assignee=assignee,
+                note=note, reason=reason, assignee=assignee, batch=batch,
             )  # fmt: skip
             if action in REDECIDE:
                 _queue(settings, store, cid, result)
@@ -97,16 +99,14 @@ def apply_decision(
 
 
 def undo(settings: Settings, store: Store, reviewer: str) -> ActionResult:
-    """Cancel `reviewer`'s latest decision in force (a new log entry); nothing to undo: no ids."""
+    """Cancel `reviewer`'s latest decision in force, every cluster of it if it was a bulk action
+    (one new log entry each); nothing to undo: no ids."""
     result = ActionResult("undo")
     with store.transaction():
-        undo_id = undo_last(store, reviewer)
-        if undo_id is None:
-            return result
-        cid = int(store.query("SELECT cluster_id FROM reviews WHERE id = ?", (undo_id,))[0]["cluster_id"])
-        _queue(settings, store, cid, result)
-    result.cluster_ids.append(cid)
-    result.review_ids.append(undo_id)
+        for undo_id, cid in undo_latest(store, reviewer):
+            _queue(settings, store, cid, result)
+            result.cluster_ids.append(cid)
+            result.review_ids.append(undo_id)
     return result
 
 
@@ -125,13 +125,14 @@ def merge(settings: Settings, store: Store, a: int, b: int, reviewer: str) -> in
 def split(settings: Settings, store: Store, post_id: int, reviewer: str) -> int:
     """Move a post to a cluster of its own; returns the new cluster's id."""
     with store.transaction():
-        old = store.query("SELECT cluster_id FROM posts WHERE id = ?", (post_id,))
+        old = cluster_of_post(store, post_id)
         new = split_post(
             store, post_id, reviewer=reviewer, triage=triage_fn(settings),
             window_days=settings.analysis.cluster_window_days,
         )  # fmt: skip
         result = ActionResult("split")
-        _queue(settings, store, int(old[0]["cluster_id"]), result)
+        if old is not None:
+            _queue(settings, store, old, result)
         _queue(settings, store, new, result)
     return new
 

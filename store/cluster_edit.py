@@ -81,6 +81,11 @@ def split_post(store: Store, post_id: int, *, reviewer: str | None, triage: Tria
     return new
 
 
+def cluster_of_post(store: Store, post_id: int) -> int | None:
+    row = store.conn.execute("SELECT cluster_id FROM posts WHERE id = ?", (post_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
 def _new_cluster_for(store: Store, source: str, source_post_id: str, post_id: int, now: str) -> int:
     """A cluster seeded by the post; its intake id as ingest would name it, unless taken (the post
     seeded the cluster it leaves), then one derived from the post and this split."""

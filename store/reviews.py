@@ -104,45 +104,60 @@ def add_review(
     assignee: str | None = None,
     other_cluster_id: int | None = None,
     post_id: int | None = None,
+    batch: str | None = None,
 ) -> int:
-    """Append one decision (validated) and update the cluster's cached state; returns its id."""
+    """Append one decision (validated) and update the cluster's cached state; returns its id.
+    `batch` names the bulk action the decision is part of (an undo undoes the whole action)."""
     if decision not in ("merge", "split"):
         _check(store, cluster_id, decision, category, priority, reason, assignee, note)
     with store.transaction():
         cur = store.conn.execute(
             "INSERT INTO reviews (cluster_id, decision, category, priority, reviewer, note, reason, assignee,"
-            " other_cluster_id, post_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " other_cluster_id, post_id, batch, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (cluster_id, decision, category, priority, reviewer, note, reason, assignee,
-             other_cluster_id, post_id, utc_now()),
+             other_cluster_id, post_id, batch, utc_now()),
         )  # fmt: skip
         _cache_state(store, cluster_id)
     return int(cur.lastrowid or 0)
 
 
 def undo_last(store: Store, reviewer: str | None) -> int | None:
-    """Append an undo of `reviewer`'s latest decision still in force; None when there is none.
+    """Undo `reviewer`'s latest decision (see `undo_latest`); the last undo entry's id, or None."""
+    undone = undo_latest(store, reviewer)
+    return undone[-1][0] if undone else None
+
+
+def undo_latest(store: Store, reviewer: str | None) -> list[tuple[int, int]]:
+    """Append an undo entry for `reviewer`'s latest decision still in force, and for every other
+    cluster of the same bulk action; returns (undo entry id, cluster id) pairs, [] for nothing.
 
     A merge or split is not undone this way (ReviewError says so) rather than skipped, so that
     "undo" never silently cancels an older decision than the one the reviewer just made.
     """
+    in_force = (
+        "SELECT id, cluster_id, decision, batch FROM reviews r WHERE reviewer IS ? AND decision != 'undo'"
+        " AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
+    )
     with store.transaction():
-        row = store.conn.execute(
-            "SELECT id, cluster_id, decision FROM reviews r WHERE reviewer IS ? AND decision != 'undo'"
-            " AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id) ORDER BY id DESC LIMIT 1",
-            (reviewer,),
-        ).fetchone()
-        if row is None:
-            return None
-        if row[2] not in UNDOABLE:
+        latest = store.conn.execute(f"{in_force} ORDER BY id DESC LIMIT 1", (reviewer,)).fetchone()
+        if latest is None:
+            return []
+        if latest[2] not in UNDOABLE:
             raise ReviewError(
-                f"the last decision is a {row[2]} (#{row[0]}), which undo cannot reverse / 合并或拆分无法撤销"
+                f"the last decision is a {latest[2]} (#{latest[0]}), which undo cannot reverse / 合并或拆分无法撤销"
             )
-        cur = store.conn.execute(
-            "INSERT INTO reviews (cluster_id, decision, reviewer, undoes, created_at) VALUES (?, 'undo', ?, ?, ?)",
-            (row[1], reviewer, row[0], utc_now()),
-        )
-        _cache_state(store, int(row[1]))
-    return int(cur.lastrowid or 0)
+        rows = [latest]
+        if latest[3] is not None:
+            rows = store.conn.execute(f"{in_force} AND batch = ? ORDER BY id", (reviewer, latest[3])).fetchall()
+        undone: list[tuple[int, int]] = []
+        for row in rows:
+            cur = store.conn.execute(
+                "INSERT INTO reviews (cluster_id, decision, reviewer, undoes, created_at) VALUES (?, 'undo', ?, ?, ?)",
+                (row[1], reviewer, row[0], utc_now()),
+            )
+            _cache_state(store, int(row[1]))
+            undone.append((int(cur.lastrowid or 0), int(row[1])))
+    return undone
 
 
 def _cache_state(store: Store, cluster_id: int) -> None:

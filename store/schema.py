@@ -212,6 +212,7 @@ MIGRATIONS: list[str] = [
         undoes INTEGER,
         other_cluster_id INTEGER,
         post_id INTEGER,
+        batch TEXT,
         created_at TEXT NOT NULL
     );
     INSERT INTO decision_log (id, cluster_id, decision, category, priority, reviewer, note, created_at)
@@ -221,6 +222,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX reviews_cluster ON reviews (cluster_id, id);
     CREATE INDEX reviews_reviewer ON reviews (reviewer, id);
     CREATE INDEX reviews_undoes ON reviews (undoes) WHERE undoes IS NOT NULL;
+    CREATE INDEX reviews_batch ON reviews (batch) WHERE batch IS NOT NULL;
     CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
     BEGIN
         SELECT RAISE(ABORT, 'the decision log is append-only / 审核记录只能追加');

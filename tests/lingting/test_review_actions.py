@@ -56,6 +56,19 @@ def test_bulk_writes_one_audit_row_per_cluster_or_nothing(settings: Settings, st
     assert tab_counts(store, QueueFilter())["dismissed"] == 5
 
 
+def test_undo_after_a_bulk_action_undoes_every_cluster_of_it_with_a_row_each(settings: Settings, store: Store):
+    single = post(store, "0")
+    ids = [post(store, str(i)) for i in range(1, 4)]
+    ra.apply_decision(settings, store, [single], "confirm", reviewer="li")
+    ra.apply_decision(settings, store, ids, "dismiss", reviewer="li", reason="duplicate")
+    assert tab_counts(store, QueueFilter())["dismissed"] == 3
+    result = ra.undo(settings, store, "li")
+    assert sorted(result.cluster_ids) == sorted(ids) and len(result.review_ids) == 3
+    assert tab_counts(store, QueueFilter())["dismissed"] == 0
+    assert [r["decision"] for r in reviews(store) if r["cluster_id"] == ids[0]] == ["dismiss", "undo"]
+    assert ra.undo(settings, store, "li").cluster_ids == [single]  # then the decision before it
+
+
 def test_relabel_of_an_exported_cluster_queues_its_next_revision(settings: Settings, store: Store):
     cid = post(store, "1", priority="P0")
     export(store, settings, env={})
