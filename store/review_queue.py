@@ -23,6 +23,7 @@ TABS = ("pending", "confirmed", "dismissed", "exported", "all")
 STATES = TABS[:-1]
 MIN_MATCH_CHARS = 3
 """The trigram tokenizer matches substrings of at least three characters."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _KEY = re.compile(r"P\d\.\d{10}\.\d{10}\.\d{12}")
 """`clusters.queue_key`: priority, inverted authors, inverted last-seen time, id."""
 
@@ -122,7 +123,7 @@ def _search_parts(q: str) -> list[tuple[str, str]]:
     """(subquery, parameter) per condition: FTS5 MATCH for terms of 3+ characters (each a quoted
     phrase: no query syntax from users), the character-pair index for shorter ones, LIKE on the
     indexed text for what neither answers."""
-    terms = q.split()
+    terms = _CONTROL.sub(" ", q).split()  # a NUL would end the query string inside SQLite
     parts: list[tuple[str, str]] = []
     long_terms = [t for t in terms if len(t) >= MIN_MATCH_CHARS]
     if long_terms:

@@ -107,7 +107,8 @@ def test_search_finds_chinese_substrings_of_any_length_and_english_words(store: 
     assert matching_ids(store, QueueFilter(q="推送 延迟")) == [push]
     assert matching_ids(store, QueueFilter(q="recording crash")) == [english]
     assert matching_ids(store, QueueFilter(q="RECORDING")) == [english]
-    assert matching_ids(store, QueueFilter(q='"OR NEAR( 100%_')) == []  # no query syntax from users
+    for odd in ('"OR NEAR( 100%_', "col:abc", "a\x00b", "***", "(", "x" * 500):  # no query syntax from users
+        assert matching_ids(store, QueueFilter(q=odd)) == []
     # kept current by the upsert: a copy with new words makes the cluster findable by them
     post(store, "4", copy_of="2", text="声链 推送延迟很高 华为手机收不到离线消息")
     assert matching_ids(store, QueueFilter(q="离线消息")) == [push]
