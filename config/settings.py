@@ -160,6 +160,33 @@ class AnalysisSettings(_Model):
     """A folder of models written by `lingting train`; unset: the models shipped in config/models."""
 
 
+class WebSettings(_Model):
+    """`lingting serve`: the review web app."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    timezone: str = "Asia/Shanghai"
+    """Times on the pages are shown in this IANA time zone."""
+    secure_cookies: bool = False
+    """Mark the session cookie Secure even when the request did not arrive over https."""
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    """Addresses whose X-Forwarded-Proto / X-Forwarded-For are believed (the reverse proxy)."""
+    secret_key_env: str = "LINGTING_SECRET_KEY"
+    """The variable holding the session signing key; unset, one is kept in a 0600 file beside the database."""
+    session_hours: int = Field(default=12, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (e.g. Asia/Shanghai, UTC) / 未知时区") from None
+        return name
+
+
 class Settings(_Model):
     database: str = "lingting.db"
     products: list[Product] = Field(min_length=1)
@@ -169,6 +196,7 @@ class Settings(_Model):
     export: ExportSettings = Field(default_factory=ExportSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The folder of the config file; relative paths in it are relative to this."""
 

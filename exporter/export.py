@@ -27,7 +27,7 @@ from exporter.policy import effective, review_states, route, state
 from exporter.retry import RetryPolicy
 from exporter.sinks import Sink, build_sinks
 from store import Outbox, Store, reviews
-from store.outbox import moment
+from store.outbox import RevisionTaken, moment
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,10 @@ def plan(
     now: str | None = None,
     sink_names: Sequence[str] | None = None,
     rules: Sequence[AlertRule] | None = None,
+    cluster_id: int | None = None,
 ) -> ExportSummary:
-    """Which flagged clusters policy sends out now, as new intake revisions (nothing is written).
+    """Which flagged clusters (or the one `cluster_id`) policy sends out now, as new intake
+    revisions (nothing is written).
 
     `sink_names` are the ticket destinations (default: the configured sinks); `rules` say which
     chat robot announces what (default: the configured alerts). A robot hears of a record's first
@@ -118,12 +120,19 @@ def plan(
         sink_names = settings.export.destination_names()[: len(settings.export.sinks)]
     rules = alert_rules(settings) if rules is None else rules
     outbox = Outbox(store)
-    last_revisions = outbox.last_revisions()
-    refs = outbox.external_refs()
-    states = review_states(reviews(store))
+    if cluster_id is None:
+        last_revisions = outbox.last_revisions()
+        refs = outbox.external_refs()
+        states = review_states(reviews(store))
+    else:
+        row = store.cluster(cluster_id)
+        last = outbox.last_revision(row["intake_id"]) if row else None
+        last_revisions = {last["intake_id"]: last} if last else {}
+        refs = outbox.external_refs(row["intake_id"] if row else "")
+        states = review_states(reviews(store, cluster_id))
     summary = ExportSummary()
     sites = source_sites(settings)
-    for flagged in store.flagged_clusters():
+    for flagged in store.flagged_clusters(cluster_id):
         review = states.get(flagged["id"])
         last = last_revisions.get(flagged["intake_id"])
         cluster = effective(flagged, review)
@@ -159,6 +168,48 @@ def plan(
     return summary
 
 
+def queue(store: Store, planned: PlannedExport, now: float) -> None:
+    """Write one planned revision and the deliveries it owes (the outbox's decide step)."""
+    Outbox(store).decide(
+        intake_id=planned.intake_id,
+        cluster_id=planned.cluster_id,
+        revision=planned.revision,
+        state=planned.state,
+        events=dict.fromkeys(planned.destinations, planned.event),
+        now=moment(now),
+        not_before={name: moment(now + wait) for name, wait in planned.destinations.items() if wait},
+    )
+
+
+def decide_cluster(
+    store: Store, settings: Settings, cluster_id: int, *, clock: Callable[[], float] = time.time
+) -> ExportSummary:
+    """Policy's decision for one cluster, queued into the outbox at once (after a reviewer's
+    confirm, relabel or merge). Call it inside the transaction that wrote the decision, so the
+    decision and its deliveries commit together; the revision is read in that transaction, so an
+    exporter running beside it cannot take the same number."""
+    with store.transaction():
+        summary = plan(store, settings, now=moment(clock()), cluster_id=cluster_id)
+        for item in summary.planned:
+            queue(store, item, clock())
+    return summary
+
+
+def preview_record(store: Store, settings: Settings, cluster_id: int, *, now: float) -> dict[str, Any] | None:
+    """The intake record of a cluster as it would go out now (reviewers' labels applied), or None
+    for a cluster that is gone or merged away. Not validated, not written."""
+    row = store.cluster(cluster_id)
+    if row is None or row["merged_into"] is not None:
+        return None
+    cluster = effective(row, review_states(reviews(store, cluster_id)).get(cluster_id))
+    posts = store.cluster_posts(cluster_id)
+    if not posts:
+        return None
+    record = build_record(cluster, posts, captured_at=moment(now), sites=source_sites(settings))
+    record["external_refs"] = Outbox(store).external_refs(cluster["intake_id"]).get(cluster["intake_id"], [])
+    return record
+
+
 def export(
     store: Store,
     settings: Settings,
@@ -183,18 +234,12 @@ def export(
             sink_names=[s.name for s in sinks],
             rules=[bot_rule(b) for b in bots],
         )
-        outbox = Outbox(store)
-        for item in summary.planned:
-            now = clock()
-            outbox.decide(
-                intake_id=item.intake_id,
-                cluster_id=item.cluster_id,
-                revision=item.revision,
-                state=item.state,
-                events=dict.fromkeys(item.destinations, item.event),
-                now=moment(now),
-                not_before={name: moment(now + wait) for name, wait in item.destinations.items() if wait},
-            )
+        for item in list(summary.planned):
+            try:
+                queue(store, item, clock())
+            except RevisionTaken:
+                # A reviewer's action decided this revision since the plan was read; it is queued.
+                summary.planned.remove(item)
         counts = deliver_all(store, sinks, bots, retry=retry, clock=clock) if deliver_now else WorkerCounts()
     summary.delivered, summary.failed, summary.dead = counts.delivered, counts.failed, counts.dead
     summary.alerted = counts.alerted

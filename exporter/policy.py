@@ -13,29 +13,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from config.settings import ExportSettings
+from store.reviews import ReviewState, fold_reviews
 
 Route = Literal["auto", "review", "never"]
-
-
-@dataclass(frozen=True)
-class ReviewState:
-    verdict: Literal["confirm", "dismiss"] | None = None
-    category: str | None = None
-    priority: str | None = None
+__all__ = ["ReviewState", "Route", "effective", "review_states", "route", "state"]
 
 
 def review_states(rows: Iterable[Mapping[str, Any]]) -> dict[int, ReviewState]:
-    """Fold every review (oldest first) into the state in force per cluster."""
-    states: dict[int, ReviewState] = {}
-    for r in rows:
-        old = states.get(r["cluster_id"], ReviewState())
-        verdict = r["decision"] if r["decision"] in ("confirm", "dismiss") else old.verdict
-        states[r["cluster_id"]] = ReviewState(verdict, r["category"] or old.category, r["priority"] or old.priority)
-    return states
+    """Fold the decision log (oldest first) into the state in force per cluster: an undo cancels
+    the entry it points at; assign, note, merge and split leave the verdict as it was."""
+    return fold_reviews(rows)
 
 
 def route(

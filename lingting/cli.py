@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +13,13 @@ import click
 from rich.console import Console
 
 from config.settings import Settings
-from lingting import sources_cmd, tools
+from lingting import review_cmd, sources_cmd, tools
 from lingting import train as training
 from lingting.options import LingtingGroup, UserError, config_option, load_config, user_errors
 from lingting.report import command as report_command
 from lingting.service import commands as service_commands
-from lingting.tables import flagged_table, print_run_errors, run_table, safe
+from lingting.tables import print_run_errors, run_table, safe
+from lingting.web import cli as web_cli
 
 MIN_POLL_SECONDS = 1.0
 console = Console(highlight=False)
@@ -225,25 +225,9 @@ def run(config_path: Path, sources: tuple[str, ...], verbose: bool) -> None:
 
 
 def _show_flagged(settings: Settings) -> None:
-    from store import Store
+    from lingting.review_cmd import show_flagged
 
-    clusters = Store(settings.database_path).flagged_clusters()
-    if clusters:
-        console.print(flagged_table(clusters))
-    else:
-        console.print("no flagged clusters / 没有需要处理的反馈")
-
-
-@main.command()
-@config_option()
-def flagged(config_path: Path) -> None:
-    """列出标记的聚类, 最严重的在前 / List flagged clusters, loudest first.
-
-    \b
-    Example / 示例:
-      lingting flagged -c lingting-demo/lingting.toml
-    """
-    _show_flagged(load_config(config_path))
+    show_flagged(settings)
 
 
 @main.command()
@@ -284,51 +268,28 @@ def demo(folder: Path, port: int, verbose: bool) -> None:
         healthy = _crawl(config_path, settings, (), verbose)
     _export(settings)
     _show_flagged(settings)
+    _show_review_page(config_path, settings)
     if not healthy:
         sys.exit(1)
 
 
-@main.command()
-@config_option()
-@click.argument("cluster_id", type=int)
-@click.option(
-    "--confirm", "decision", flag_value="confirm", help="确认, 按策略导出 / confirm: export it as policy says"
-)
-@click.option("--dismiss", "decision", flag_value="dismiss", help="驳回, 不是真实投诉 / dismiss: not a real complaint")
-@click.option("--relabel", "category", default=None, help="改为该类别 / relabel to this category")
-@click.option("--priority", default=None, help="改为该优先级 / set this priority (P0-P3)")
-@click.option("--note", default=None, help="备注 / a note")
-@click.option("--reviewer", default=lambda: os.environ.get("USER"), help="审核人 / who reviews (default $USER)")
-def review(
-    config_path: Path,
-    cluster_id: int,
-    decision: str | None,
-    category: str | None,
-    priority: str | None,
-    note: str | None,
-    reviewer: str | None,
-) -> None:
-    """审核一个聚类: 确认、驳回或重新标注 / Review a cluster: confirm, dismiss or relabel.
+def _show_review_page(config_path: Path, settings: Settings) -> None:
+    from lingting.web.demo_login import DEMO_USER, create_demo_login
 
-    \b
-    Examples / 示例:
-      lingting review 12 --confirm
-      lingting review 7 --relabel feature_request --priority P3
-    """
-    from store import ReviewError, Store, add_review
-
-    if category or priority:
-        decision = decision or "relabel"
-    if decision is None:
-        raise UserError("say --confirm, --dismiss or --relabel CATEGORY / 请指定 --confirm、--dismiss 或 --relabel")
-    store = Store(load_config(config_path).database_path)
-    try:
-        add_review(store, cluster_id, decision, category=category, priority=priority, reviewer=reviewer, note=note)  # type: ignore[arg-type]
-    except ReviewError as exc:
-        raise UserError(str(exc)) from None
-    console.print(f"cluster / 聚类 {cluster_id}: {decision} recorded / 已记录")
+    password = create_demo_login(settings)
+    web = settings.web
+    console.print(
+        "\nReview the results in the web page / 在网页中审核结果:\n"
+        f"  lingting serve -c {config_path}\n"
+        f"  then open / 然后打开 http://{web.host}:{web.port}/  "
+        f"user / 用户 {DEMO_USER}  password / 密码 {password}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
+main.add_command(review_cmd.flagged)
+main.add_command(review_cmd.review)
 main.add_command(tools.parse)
 main.add_command(tools.analyze)
 main.add_command(sources_cmd.sources)
@@ -338,6 +299,8 @@ main.add_command(service_commands.schedule)
 main.add_command(service_commands.status)
 main.add_command(service_commands.backup)
 main.add_command(report_command.report)
+main.add_command(web_cli.serve)
+main.add_command(web_cli.users)
 
 
 if __name__ == "__main__":  # pragma: no cover

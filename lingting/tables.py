@@ -18,27 +18,9 @@ def safe(value: Any, limit: int = 80) -> Text:
     return Text(s if len(s) <= limit else s[: limit - 1] + "…")
 
 
-def _chinese_half(reason: str) -> str:
-    """Reasons read "中文 / English"; the table has room for the Chinese, the tickets carry both."""
+def chinese_half(reason: str) -> str:
+    """Reasons read "中文 / English"; a table has room for the Chinese, the tickets carry both."""
     return reason.split(" / ", 1)[0]
-
-
-def flagged_table(clusters: Iterable[dict[str, Any]]) -> Table:
-    table = Table(title="Flagged clusters / 待处理的反馈聚类", show_lines=False)
-    for col in ("id", "priority 优先级", "category 类别", "source 来源", "title 标题", "authors 作者", "reasons 原因"):
-        table.add_column(col, overflow="fold")
-    for c in clusters:
-        title = c.get("seed_title") or c.get("seed_text") or ""
-        table.add_row(
-            safe(c["id"]),
-            safe(c["priority"]),
-            safe(c["category"]),
-            safe(c.get("sources") or c.get("seed_source")),
-            safe(title, 60),
-            safe(c["distinct_authors"]),
-            safe("; ".join(_chinese_half(r) for r in c["reasons"][:3]), 120),
-        )
-    return table
 
 
 HEALTH_ZH = {"ok": "正常", "unhealthy": "异常", "blocked": "被封禁", "backoff": "暂停"}

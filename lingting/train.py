@@ -127,27 +127,28 @@ def read_labeled_jsonl(path: Path, data: TrainingData) -> None:
 
 
 def read_reviews(settings: Settings, data: TrainingData) -> int:
-    """Reviewers' latest decision per cluster: confirm -> its posts are negative, and its category
-    stands; dismiss -> its posts are not negative; relabel -> its posts have that category."""
+    """Reviewers' decisions in force per cluster (the decision log folded, undos applied): confirm ->
+    its posts are negative, and its category stands; dismiss -> its posts are not negative; relabel
+    -> its posts have that category."""
     from sentiment.training import CategoryExample
     from store import Store, reviews
+    from store.reviews import fold_reviews
 
     if not settings.database_path.exists():
         return 0
     store = Store(settings.database_path)
-    latest: dict[int, dict[str, Any]] = {}
-    for review in reviews(store):
-        latest[int(review["cluster_id"])] = review
     used = 0
-    for cluster_id, review in sorted(latest.items()):
+    for cluster_id, review in sorted(fold_reviews(reviews(store)).items()):
+        if review.verdict is None and review.category is None:
+            continue  # only assigned or noted: nothing to learn
         cluster = store.cluster(cluster_id) or {}
         for post in store.cluster_posts(cluster_id):
             title = post.get("title") if post.get("kind") != "comment" else None
             text = "\n".join(t for t in (title, post.get("text")) if t)
             lang = str((post.get("analysis") or {}).get("lang") or post.get("lang") or "und")
-            if review["decision"] in {"confirm", "dismiss"} and lang == "zh":
-                data.social.append((text, 0 if review["decision"] == "confirm" else 1))
-            category = review["category"] or (cluster.get("category") if review["decision"] == "confirm" else None)
+            if review.verdict is not None and lang == "zh":
+                data.social.append((text, 0 if review.verdict == "confirm" else 1))
+            category = review.category or (cluster.get("category") if review.verdict == "confirm" else None)
             if category:
                 register = "review" if post.get("kind") == "review" else "post"
                 data.categories.append(CategoryExample(text, str(category), lang, register))

@@ -4,7 +4,7 @@ from store import crawl_state
 from store.analyses import AnalysisChanges, posts_for_analysis, write_analyses
 from store.database import ClusterTriage, Fingerprint, MatchFn, Store, StoreError, TriageFn, UpsertResult, utc_now
 from store.outbox import Outbox
-from store.reviews import ReviewError, add_review, latest_review, reviews
+from store.reviews import ReviewError, ReviewState, add_review, cluster_state, latest_review, reviews, undo_last
 from store.runs import ever_yielded, last_success, record_run, runs_of, source_runs
 
 __all__ = [
@@ -14,11 +14,13 @@ __all__ = [
     "MatchFn",
     "Outbox",
     "ReviewError",
+    "ReviewState",
     "Store",
     "StoreError",
     "TriageFn",
     "UpsertResult",
     "add_review",
+    "cluster_state",
     "crawl_state",
     "ever_yielded",
     "last_success",
@@ -28,6 +30,7 @@ __all__ = [
     "reviews",
     "runs_of",
     "source_runs",
+    "undo_last",
     "utc_now",
     "write_analyses",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from store.facets import keep_facets, short_grams
 from store.schema import MIGRATIONS
 
 JSON_COLUMNS = ("raw", "analysis", "reasons", "state", "event", "status_codes", "error_samples")
@@ -96,6 +97,7 @@ class Store:
         self.conn = conn
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.create_function("lingting_short_grams", 1, short_grams, deterministic=True)
         self._migrate()
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -109,9 +111,8 @@ class Store:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(script):
+                    self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
     @property
@@ -172,6 +173,7 @@ class Store:
                     (post.get("likes"), post.get("replies"), existing[0]),
                 )
                 return UpsertResult(existing[0], existing[1], new=False, changed=False)
+            merged = False
             row = self._post_row(post, analysis, fingerprint, source_name, now)
             if existing:
                 post_id, cluster_id = existing[0], existing[1]
@@ -190,11 +192,13 @@ class Store:
                 )
                 for absorbed in matched[1:]:
                     self._merge(absorbed, into=cluster_id)
+                merged = len(matched) > 1
             self.conn.executemany(
                 "INSERT OR IGNORE INTO post_bands (band, post_id) VALUES (?, ?)",
                 [(b, post_id) for b in fingerprint.bands],
             )
             self._refresh_cluster(cluster_id, triage, window_days, now)
+            keep_facets(self.conn, cluster_id, row, recompute=bool(existing) or merged)
             return UpsertResult(post_id, cluster_id, new=existing is None, changed=True)
 
     @staticmethod
@@ -262,11 +266,9 @@ class Store:
         )
 
     def _new_cluster(self, post: Mapping[str, Any], now: str) -> int:
-        # Stable across databases: the same first post always names the same intake record.
-        digest = hashlib.sha1(f"{post['source']}\x1f{post['source_post_id']}".encode()).hexdigest()[:16]
         cur = self.conn.execute(
             "INSERT INTO clusters (intake_id, seed_post_id, first_seen_at, last_seen_at) VALUES (?, 0, ?, ?)",
-            (f"lt-{digest}", now, now),
+            (intake_id_for(post["source"], post["source_post_id"]), now, now),
         )
         return int(cur.lastrowid or 0)
 
@@ -310,6 +312,7 @@ class Store:
         with self.transaction():
             for cid in ids:
                 self._refresh_cluster(cid, triage, window_days, utc_now())
+                keep_facets(self.conn, cid, None, recompute=True)  # the products found may have changed
         return len(ids)
 
     def cluster(self, cluster_id: int) -> dict[str, Any] | None:
@@ -319,17 +322,40 @@ class Store:
     def cluster_posts(self, cluster_id: int) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM posts WHERE cluster_id = ? ORDER BY id", (cluster_id,))
 
-    def flagged_clusters(self) -> list[dict[str, Any]]:
-        """Flagged clusters, loudest first: priority, then distinct authors, then size."""
+    def flagged_clusters(self, cluster_id: int | None = None) -> list[dict[str, Any]]:
+        """Flagged clusters (or the one `cluster_id` if flagged), loudest first: priority, then
+        distinct authors, then size."""
+        only = "" if cluster_id is None else " AND c.id = :id"
         return self.query(
             "SELECT c.*, p.source AS seed_source, p.title AS seed_title, p.text AS seed_text, p.url AS seed_url,"
             " (SELECT group_concat(DISTINCT source) FROM posts WHERE cluster_id = c.id) AS sources"
-            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id WHERE c.flagged = 1 AND c.merged_into IS NULL"
-            " ORDER BY c.priority, c.distinct_authors DESC, c.size DESC, c.id"
+            " FROM clusters c JOIN posts p ON p.id = c.seed_post_id"
+            f" WHERE c.flagged = 1 AND c.merged_into IS NULL{only}"
+            " ORDER BY c.priority, c.distinct_authors DESC, c.size DESC, c.id",
+            {"id": cluster_id},
         )
 
     def posts(self, where: str = "1", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"SELECT * FROM posts WHERE {where} ORDER BY id", params)
+
+
+def intake_id_for(source: str, source_post_id: str, salt: str = "") -> str:
+    """Stable across databases: the same first post always names the same intake record."""
+    digest = hashlib.sha1(f"{source}\x1f{source_post_id}{salt}".encode()).hexdigest()[:16]
+    return f"lt-{digest}"
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration script; a trigger's body keeps its own semicolons."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        yield pending
 
 
 def _days_before(iso: str, days: int) -> str:

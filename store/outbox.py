@@ -12,13 +12,18 @@ sort as text; the older second-precision values sort at most a second late.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from store.database import Store
+from store.database import Store, StoreError
 
 STATUSES = ("pending", "delivered", "failed", "dead")
+
+
+class RevisionTaken(StoreError):
+    """Another writer decided this revision of the record first (a reviewer's confirm beside an export)."""
 
 
 def moment(seconds: float) -> str:
@@ -56,12 +61,16 @@ class Outbox:
         )
         return {r["intake_id"]: r for r in rows}
 
-    def external_refs(self) -> dict[str, list[dict[str, str]]]:
-        """Per intake id, what each destination answered for its latest delivered revision."""
+    def external_refs(self, intake_id: str | None = None) -> dict[str, list[dict[str, str]]]:
+        """Per intake id (every one, or `intake_id`), what each destination answered for its
+        latest delivered revision."""
+        only = "" if intake_id is None else " AND o.intake_id = :intake_id"
         rows = self.store.query(
             "SELECT intake_id, sink, external_ref FROM outbox o WHERE status = 'delivered'"
             " AND external_ref IS NOT NULL AND revision = (SELECT max(revision) FROM outbox"
-            " WHERE intake_id = o.intake_id AND sink = o.sink AND status = 'delivered') ORDER BY intake_id, sink"
+            f" WHERE intake_id = o.intake_id AND sink = o.sink AND status = 'delivered'){only}"
+            " ORDER BY intake_id, sink",
+            {"intake_id": intake_id},
         )
         refs: dict[str, list[dict[str, str]]] = {}
         for r in rows:
@@ -84,10 +93,13 @@ class Outbox:
         now = now or _now()
         not_before = not_before or {}
         with self.store.transaction():
-            self.store.conn.execute(
-                "INSERT INTO exports (intake_id, revision, cluster_id, state, decided_at) VALUES (?, ?, ?, ?, ?)",
-                (intake_id, revision, cluster_id, json.dumps(dict(state), ensure_ascii=False), now),
-            )
+            try:
+                self.store.conn.execute(
+                    "INSERT INTO exports (intake_id, revision, cluster_id, state, decided_at) VALUES (?, ?, ?, ?, ?)",
+                    (intake_id, revision, cluster_id, json.dumps(dict(state), ensure_ascii=False), now),
+                )
+            except sqlite3.IntegrityError:
+                raise RevisionTaken(f"{intake_id} revision {revision} is already decided / 该修订已决定") from None
             self.store.conn.executemany(
                 "INSERT INTO outbox (intake_id, revision, sink, event, created_at, next_attempt_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

@@ -189,14 +189,146 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source_name, key)
     )
     """,
-    # the limits a crawl hit, per source: requests refused (off-site redirects, private
+    # 6: the review workspace. `reviews` becomes the append-only decision log (every action, undo
+    # entries pointing at the entry they cancel; the old rows kept); each cluster caches the state
+    # the log puts in force and its facets (sources, languages, products) so the queue can filter
+    # and page on indexes; `queue_key` sorts loudest first and is the keyset cursor; `cluster_fts`
+    # is the cluster's searchable text (trigram: Chinese substrings of 3+ characters, and English),
+    # `cluster_grams` its single characters, character pairs and words, for 1-2 character searches
+    # (filled by the store's function lingting_short_grams, store/facets.py); `facet_values` every
+    # source, language and product a cluster was ever seen with, for the filters' choices
+    """
+    CREATE TABLE decision_log (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+        decision TEXT NOT NULL
+            CHECK (decision IN ('confirm', 'dismiss', 'relabel', 'assign', 'note', 'undo', 'merge', 'split')),
+        category TEXT,
+        priority TEXT,
+        reviewer TEXT,
+        note TEXT,
+        reason TEXT,
+        assignee TEXT,
+        undoes INTEGER,
+        other_cluster_id INTEGER,
+        post_id INTEGER,
+        batch TEXT,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO decision_log (id, cluster_id, decision, category, priority, reviewer, note, created_at)
+        SELECT id, cluster_id, decision, category, priority, reviewer, note, created_at FROM reviews ORDER BY id;
+    DROP TABLE reviews;
+    ALTER TABLE decision_log RENAME TO reviews;
+    CREATE INDEX reviews_cluster ON reviews (cluster_id, id);
+    CREATE INDEX reviews_reviewer ON reviews (reviewer, id);
+    CREATE INDEX reviews_undoes ON reviews (undoes) WHERE undoes IS NOT NULL;
+    CREATE INDEX reviews_batch ON reviews (batch) WHERE batch IS NOT NULL;
+    CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+    BEGIN
+        SELECT RAISE(ABORT, 'the decision log is append-only / 审核记录只能追加');
+    END;
+    CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN
+        SELECT RAISE(ABORT, 'the decision log is append-only / 审核记录只能追加');
+    END;
+    ALTER TABLE clusters ADD COLUMN review_verdict TEXT;
+    ALTER TABLE clusters ADD COLUMN review_category TEXT;
+    ALTER TABLE clusters ADD COLUMN review_priority TEXT;
+    ALTER TABLE clusters ADD COLUMN assignee TEXT;
+    ALTER TABLE clusters ADD COLUMN exported INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clusters ADD COLUMN sources TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE clusters ADD COLUMN langs TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE clusters ADD COLUMN products TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE clusters ADD COLUMN queue_priority TEXT
+        GENERATED ALWAYS AS (coalesce(review_priority, priority, 'P9')) VIRTUAL;
+    ALTER TABLE clusters ADD COLUMN queue_category TEXT
+        GENERATED ALWAYS AS (coalesce(review_category, category)) VIRTUAL;
+    ALTER TABLE clusters ADD COLUMN queue_state TEXT GENERATED ALWAYS AS (
+        CASE WHEN flagged = 0 OR merged_into IS NOT NULL THEN NULL
+             WHEN review_verdict = 'dismiss' THEN 'dismissed'
+             WHEN exported THEN 'exported'
+             WHEN review_verdict = 'confirm' THEN 'confirmed'
+             ELSE 'pending' END) VIRTUAL;
+    ALTER TABLE clusters ADD COLUMN queue_key TEXT GENERATED ALWAYS AS (
+        CASE WHEN flagged = 0 OR merged_into IS NOT NULL THEN NULL
+             ELSE printf('%s.%010d.%010d.%012d', coalesce(review_priority, priority, 'P9'),
+                         9999999999 - distinct_authors,
+                         9999999999 - coalesce(CAST(strftime('%s', last_seen_at) AS INTEGER), 0), id) END) VIRTUAL;
+    CREATE INDEX clusters_queue ON clusters (queue_state, queue_key, queue_category, langs, sources, products,
+        last_seen_at) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_all ON clusters (queue_key, queue_category, langs, sources, products, last_seen_at)
+        WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_assignee ON clusters (assignee, queue_key) WHERE queue_key IS NOT NULL;
+    CREATE INDEX clusters_queue_by_id ON clusters (id, queue_state, queue_key, queue_category, langs, sources,
+        products, last_seen_at, assignee) WHERE queue_key IS NOT NULL;
+    CREATE INDEX exports_cluster ON exports (cluster_id);
+    CREATE INDEX outbox_intake ON outbox (intake_id, revision);
+    CREATE TRIGGER exports_mark_cluster AFTER INSERT ON exports
+    BEGIN
+        UPDATE clusters SET exported = 1 WHERE id = NEW.cluster_id AND exported = 0;
+    END;
+    UPDATE clusters SET exported = 1 WHERE id IN (SELECT cluster_id FROM exports);
+    CREATE TABLE queue_counts (state TEXT PRIMARY KEY, clusters INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+    INSERT INTO queue_counts (state) VALUES ('pending'), ('confirmed'), ('dismissed'), ('exported');
+    CREATE TRIGGER queue_counts_insert AFTER INSERT ON clusters WHEN NEW.queue_state IS NOT NULL
+    BEGIN
+        UPDATE queue_counts SET clusters = clusters + 1 WHERE state = NEW.queue_state;
+    END;
+    CREATE TRIGGER queue_counts_update AFTER UPDATE ON clusters WHEN OLD.queue_state IS NOT NEW.queue_state
+    BEGIN
+        UPDATE queue_counts SET clusters = clusters - 1 WHERE state = OLD.queue_state;
+        UPDATE queue_counts SET clusters = clusters + 1 WHERE state = NEW.queue_state;
+    END;
+    CREATE TRIGGER queue_counts_delete AFTER DELETE ON clusters WHEN OLD.queue_state IS NOT NULL
+    BEGIN
+        UPDATE queue_counts SET clusters = clusters - 1 WHERE state = OLD.queue_state;
+    END;
+    UPDATE clusters SET
+        review_verdict = (SELECT decision FROM reviews WHERE cluster_id = clusters.id
+                          AND decision IN ('confirm', 'dismiss') ORDER BY id DESC LIMIT 1),
+        review_category = (SELECT category FROM reviews WHERE cluster_id = clusters.id
+                           AND category IS NOT NULL ORDER BY id DESC LIMIT 1),
+        review_priority = (SELECT priority FROM reviews WHERE cluster_id = clusters.id
+                           AND priority IS NOT NULL ORDER BY id DESC LIMIT 1),
+        sources = ',' || coalesce((SELECT group_concat(DISTINCT source) FROM posts WHERE cluster_id = clusters.id), '')
+                  || ',',
+        langs = ',' || coalesce((SELECT group_concat(DISTINCT lang) FROM posts WHERE cluster_id = clusters.id), '')
+                || ',',
+        products = ',' || coalesce((SELECT group_concat(DISTINCT j.value) FROM posts p,
+                   json_each(p.analysis, '$.relevance_terms') j WHERE p.cluster_id = clusters.id), '') || ',';
+    UPDATE queue_counts SET clusters = (SELECT count(*) FROM clusters WHERE queue_state = queue_counts.state);
+    CREATE TABLE facet_values (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO facet_values SELECT 'sources', source FROM posts GROUP BY source;
+    INSERT OR IGNORE INTO facet_values SELECT 'langs', lang FROM posts WHERE lang IS NOT NULL GROUP BY lang;
+    INSERT OR IGNORE INTO facet_values SELECT DISTINCT 'products', j.value FROM posts p,
+        json_each(p.analysis, '$.relevance_terms') j;
+    CREATE VIRTUAL TABLE cluster_fts USING fts5(body, tokenize = 'trigram');
+    INSERT INTO cluster_fts (rowid, body)
+        SELECT c.id, coalesce(p.title, '') || char(10) || p.text FROM clusters c JOIN posts p ON p.id = c.seed_post_id
+        WHERE c.flagged = 1;
+    CREATE VIRTUAL TABLE cluster_grams USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0', detail = none);
+    INSERT INTO cluster_grams (rowid, grams) SELECT rowid, lingting_short_grams(body) FROM cluster_fts
+    """,
+    # 7: the review web app's accounts (argon2 password hashes; the UI language per user)
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'reviewer', 'admin')),
+        password_hash TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh', 'en')),
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    )
+    """,
+    # 8: the limits a crawl hit, per source: requests refused (off-site redirects, private
     # addresses), answers dropped for their size, posts cut to their head
     """
     ALTER TABLE crawl_runs ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE crawl_runs ADD COLUMN too_large INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE crawl_runs ADD COLUMN cut_posts INTEGER NOT NULL DEFAULT 0
     """,
-    # the scheduler (lingting/service): one row per job with its last and next run and the child
+    # 9: the scheduler (lingting/service): one row per job with its last and next run and the child
     # running it, and the heartbeats of the service and of /healthz's write probe
     """
     CREATE TABLE scheduled_jobs (
@@ -219,7 +351,7 @@ MIGRATIONS: list[str] = [
         state TEXT NOT NULL DEFAULT 'running'
     )
     """,
-    # trends: each cluster's theme and the brands its posts name,
+    # 10: trends: each cluster's theme and the brands its posts name,
     # day x brand x source x theme counts, distinct authors per hour (a person counts once per hour
     # however often they post or repost), detected spikes (one alert each), and the refresh mark.
     # The day index lets a refresh recount one day without reading the others.
