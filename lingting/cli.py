@@ -80,7 +80,7 @@ def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verb
         shared_analyzer(settings)
         run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
     runs = runs_of(store, run_id)
-    console.print(run_table(runs))
+    console.print(run_table(runs, console.size.width))
     print_run_errors(console, runs)
     report_command.after_crawl(settings, err_console.print)  # a spike of our product: one chat alert
     failed = [r["source_name"] for r in runs if r["health"] != "ok"]

@@ -32,27 +32,53 @@ def health_cell(health: str | None) -> Text:
     return Text(f"{health} {HEALTH_ZH.get(health, '')}".strip(), style=style)
 
 
-def run_table(runs: Iterable[dict[str, Any]]) -> Table:
+WIDE_SUMMARY = 120
+"""Below this many columns the crawl summary keeps only what says whether a source worked."""
+
+
+def run_table(runs: Iterable[dict[str, Any]], width: int = WIDE_SUMMARY) -> Table:
+    """The crawl summary, one row per source; at a narrow terminal (80 columns) the counts that
+    only explain (requests, 304s, seconds) and the source's type are left out, one line a row."""
+    wide = width >= WIDE_SUMMARY
     table = Table(title="Crawl summary / 抓取汇总")
-    columns = (
-        "source 数据源", "requests 请求", "304 未变", "posts 帖子", "new 新增", "flagged 标记", "errors 错误",
-        "limits 超限", "seconds 耗时", "health 状态",
-    )  # fmt: skip
+    columns: tuple[str, ...]
+    if wide:
+        columns = (
+            "source 数据源", "requests 请求", "304 未变", "posts 帖子", "new 新增", "flagged 标记", "errors 错误",
+            "limits 超限", "seconds 耗时", "health 状态",
+        )  # fmt: skip
+    else:
+        columns = (
+            "source\n数据源", "posts\n帖子", "new\n新增", "flagged\n标记", "errors\n错误", "limits\n超限",
+            "health\n状态",
+        )  # fmt: skip
     for col in columns:
-        table.add_column(col)
+        table.add_column(col, no_wrap=not wide)
     for r in runs:
-        table.add_row(
-            safe(f"{r['source_name']} ({r['source']})"),
-            safe(r["requests"]),
-            safe(r.get("not_modified", 0)),
-            safe(r["posts_parsed"]),
-            safe(r["new_posts"]),
-            safe(r["flagged"]),
-            safe(r["errors"]),
-            safe(sum(int(r.get(key) or 0) for key, _, _ in LIMITS)),
-            safe(f"{float(r.get('duration_seconds') or 0):.1f}"),
-            health_cell(r.get("health")),
-        )
+        limits = safe(sum(int(r.get(key) or 0) for key, _, _ in LIMITS))
+        if wide:
+            table.add_row(
+                safe(f"{r['source_name']} ({r['source']})"),
+                safe(r["requests"]),
+                safe(r.get("not_modified", 0)),
+                safe(r["posts_parsed"]),
+                safe(r["new_posts"]),
+                safe(r["flagged"]),
+                safe(r["errors"]),
+                limits,
+                safe(f"{float(r.get('duration_seconds') or 0):.1f}"),
+                health_cell(r.get("health")),
+            )
+        else:
+            table.add_row(
+                safe(r["source_name"], 18),
+                safe(r["posts_parsed"]),
+                safe(r["new_posts"]),
+                safe(r["flagged"]),
+                safe(r["errors"]),
+                limits,
+                health_cell(r.get("health")),
+            )
     return table
 
 

@@ -148,3 +148,28 @@ def test_every_command_takes_the_same_config_option(tmp_path: Path, monkeypatch)
         assert option.default is default_config_path, name
     missing = CliRunner().invoke(main, ["reanalyze"])
     assert missing.exit_code == 2 and "elsewhere.toml" in missing.output and "Traceback" not in missing.output
+
+
+def test_crawl_summary_fits_80_columns_and_keeps_every_count_when_wide():
+    from rich.console import Console
+    from rich.text import Text
+
+    from lingting.tables import run_table
+
+    runs = [
+        {
+            "source_name": "weibo-声链-realtime-search", "source": "weibo", "requests": 1234, "not_modified": 5,
+            "posts_parsed": 9876, "new_posts": 543, "flagged": 21, "errors": 3, "refused": 2, "too_large": 1,
+            "cut_posts": 0, "duration_seconds": 61.5, "health": "unhealthy",
+        }
+    ]  # fmt: skip
+    narrow = Console(width=80, record=True, force_terminal=False)
+    narrow.print(run_table(runs, 80))
+    lines = narrow.export_text().splitlines()
+    assert all(Text(line).cell_len <= 80 for line in lines)
+    body = [line for line in lines if "weibo" in line]
+    assert len(body) == 1 and "9876" in body[0] and "543" in body[0] and "unhealthy" in body[0] and "3" in body[0]
+    wide = Console(width=160, record=True, force_terminal=False)
+    wide.print(run_table(runs, 160))
+    text = wide.export_text()
+    assert "1234" in text and "61.5" in text and "(weibo)" in text
