@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sentiment.corpora import Issue
 from sentiment.features import word_grams
 from sentiment.lexicon import CATEGORIES
 from sentiment.linear import FEATURES, NgramLinearModel, sigmoid, softmax
@@ -54,6 +55,26 @@ class Trained:
 def fold_of(index: int, folds: int = FOLDS) -> int:
     """Cross-validation folds by position: every `folds`-th example is in the same fold."""
     return index % folds
+
+
+DEV_SEED = 20261204
+
+
+def stratified_folds(labels: Sequence[str], folds: int = FOLDS, seed: int = DEV_SEED) -> list[int]:
+    """A fold per example, each label spread evenly over the folds: within a label, examples in a
+    seeded random order are dealt out in turn (a small set's rare classes reach every fold)."""
+    import random
+
+    rng = random.Random(seed)
+    out = [0] * len(labels)
+    dealt = 0
+    for label in sorted(set(labels)):
+        members = [i for i, y in enumerate(labels) if y == label]
+        rng.shuffle(members)
+        for i in members:
+            out[i] = dealt % folds
+            dealt += 1
+    return out
 
 
 # -- sentiment ------------------------------------------------------------------------------------
@@ -287,6 +308,11 @@ def train_category(
         "folds": folds,
     }
     return Trained(model, figures, hyper)
+
+
+def dev_category_examples(issues: Sequence[Issue]) -> list[CategoryExample]:
+    """Labeled RTC/IM issues as category examples of the post register, title and text together."""
+    return [CategoryExample(f"{i.title}\n{i.text}", i.category, i.lang, "post") for i in issues]
 
 
 # -- traditional -> simplified ----------------------------------------------------------------------
