@@ -48,8 +48,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/eval.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config import AnalysisSettings
 from bench.eval_dev import dev_results, print_dev
+from config import AnalysisSettings
 from sentiment import Analyzer, corpora
 from sentiment.category import rule_category
 from sentiment.complaint import find_complaints

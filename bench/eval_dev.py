@@ -54,9 +54,7 @@ class Predicted:
 
 
 def _items(issues: Sequence[corpora.Issue]) -> list[dict[str, Any]]:
-    return [
-        {"text": i.text, "title": i.title, "lang": i.lang, "source": "github", "about": i.product} for i in issues
-    ]
+    return [{"text": i.text, "title": i.title, "lang": i.lang, "source": "github", "about": i.product} for i in issues]
 
 
 def _analyzer(issues: Sequence[corpora.Issue], models: str | None) -> Analyzer:
@@ -179,14 +177,20 @@ def print_dev(results: dict[str, dict[str, Any]], n: int) -> None:
     print(f"\nrtc_issues_dev: {n} real RTC/IM/push issues, 5-fold stratified cross-validation")
     print(f"  {'':24}" + "".join(f"{s:>22}" for s in systems))
 
-    def row(label: str, get: Callable[[dict[str, Any]], float]) -> None:
-        print(f"  {label:24}" + "".join(f"{get(results[s]):22.3f}" for s in systems))
+    def row(label: str, *path: str) -> None:
+        values = []
+        for s in systems:
+            value: Any = results[s]
+            for key in path:
+                value = value[key]
+            values.append(float(value))
+        print(f"  {label:24}" + "".join(f"{v:22.3f}" for v in values))
 
-    row("category accuracy", lambda r: r["category_accuracy"])
-    row("category macro-F1", lambda r: r["category_macro_f1"])
+    row("category accuracy", "category_accuracy")
+    row("category macro-F1", "category_macro_f1")
     for c in CATEGORIES:
         support = results[systems[0]]["category_classes"][c]["support"]
-        row(f"  F1 {c} ({support})", lambda r, c=c: r["category_classes"][c]["f1"])
+        row(f"  F1 {c} ({support})", "category_classes", c, "f1")
     for part in ("complaint", "high_severity"):
         for key in ("precision", "recall", "f1"):
-            row(f"{part} {key}", lambda r, p=part, k=key: r[p][k])
+            row(f"{part} {key}", part, key)

@@ -18,11 +18,12 @@ from sentiment.complaint import find_complaints
 from sentiment.explain import flag_reasons
 from sentiment.followup import attribute, extract_details, missing_info
 from sentiment.language import normalize_language
-from sentiment.lexicon import load_lexicon
+from sentiment.lexicon import PROBLEM_CATEGORIES, load_lexicon
 from sentiment.models import load_models
 from sentiment.polarity import adjust_score, model_name, model_score, model_scores, polarity_of
 from sentiment.priority import PriorityRules
 from sentiment.relevance import ProductMatcher
+from sentiment.signals import find_failure
 from sentiment.textnorm import normalize_text
 
 REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
@@ -44,7 +45,8 @@ class Analysis:
     polarity: str
     """negative | neutral | positive"""
     complaint: bool
-    """Relevant, negative, and with complaint evidence from the lexicon."""
+    """Relevant, and negative with complaint evidence from the lexicon, or of a problem category with
+    a failure or dissatisfaction described (sentiment/signals.py)."""
     complaint_terms: list[str]
     """Complaint-lexicon terms found (not negated), whatever the relevance."""
     category: str
@@ -186,7 +188,14 @@ class Analyzer:
             rating=rating,
         )
         details = extract_details(norm, lexicon)
-        complaint = relevance.relevant and polarity == "negative" and bool(evidence.live)
+        failure = find_failure(norm, lexicon)
+        complaint = relevance.relevant and (
+            (polarity == "negative" and bool(evidence.live))
+            or (
+                decided.category in PROBLEM_CATEGORIES
+                and (bool(evidence.live) or failure.described or bool(failure.dissatisfied) or polarity == "negative")
+            )
+        )
         cues = (
             self._models.sentiment_zh.cues(norm, negative=polarity == "negative", register=register)
             if language == "zh" and relevance.relevant and polarity != "neutral"
@@ -223,6 +232,7 @@ class Analyzer:
                 rating=rating,
                 cues=cues,
                 complaint=complaint,
+                failure=[*failure.terms, *failure.dissatisfied],
             ),
         )
 

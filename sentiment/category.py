@@ -130,9 +130,11 @@ def classify(
     by_rules, rule_terms, strong = rule_category(text, evidence=evidence, polarity=polarity, lexicon=lexicon)
     if model is None or not model.covers(lang, register) or not text.strip():
         return CategoryDecision(by_rules, rule_terms, by_model=False)
-    probabilities = model.probabilities(text)
+    probabilities = model.probabilities(text, register)
     predicted = max(probabilities, key=probabilities.__getitem__)
     bonus = 0.0 if by_rules == "other" else LEXICON_WEIGHT_STRONG if strong else LEXICON_WEIGHT
+    if register != "review" and model.post_linear is not None:
+        bonus = 0.0  # the post model reads the lexicons' tokens itself: no second vote
 
     def score(category: str) -> float:
         support = probabilities.get(category, probabilities.get(MODEL_CLASS.get(category, ""), 0.0))
@@ -141,4 +143,4 @@ def classify(
     best = max(sorted({*probabilities, by_rules}), key=score)
     if best != predicted:
         return CategoryDecision(best, rule_terms, by_model=False)
-    return CategoryDecision(best, model.cues(text, best), by_model=True)
+    return CategoryDecision(best, model.cues(text, best, register=register), by_model=True)

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sentiment.features import chars_marked, word_grams, words_marked
+from sentiment.features import chars_marked, word_grams, words_cued, words_marked
 
 FORMAT = "lingting-ngram-linear/1"
 FEATURES: Mapping[str, Callable[[str], list[str]]] = {
     "words": word_grams,
+    "words+cues": words_cued,
     "chars+marks": chars_marked,
     "words+marks": words_marked,
 }
