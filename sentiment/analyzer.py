@@ -17,6 +17,7 @@ from sentiment.category import category_reason, classify
 from sentiment.complaint import find_complaints
 from sentiment.explain import flag_reasons
 from sentiment.followup import attribute, extract_details, missing_info
+from sentiment.incident import says_me_too
 from sentiment.language import normalize_language
 from sentiment.lexicon import PROBLEM_CATEGORIES, load_lexicon
 from sentiment.models import load_models
@@ -68,6 +69,11 @@ class Analysis:
     """The model behind `sentiment` before the evidence adjusted it: snownlp-nb-lr, vader or none."""
     flag_reasons: list[str] = field(default_factory=list)
     """Why the post is, or is not, a complaint: relevance, sentiment, evidence; Chinese then English."""
+    symptoms: list[str] = field(default_factory=list)
+    """The complaint themes of its live terms (crash, disconnect, messaging, ...), in text order
+    (title first): what is wrong, the first one foremost."""
+    me_too: bool = False
+    """It says the same happens to its author (同样, +1, same here): another author of its thread's incident."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -221,6 +227,8 @@ class Analyzer:
             error_codes=details.error_codes,
             attribution=attribute(norm, evidence, lexicon),
             sentiment_model=model_name(norm, language),
+            symptoms=[theme.name for theme in evidence.themes],
+            me_too=says_me_too(norm),
             flag_reasons=flag_reasons(
                 relevance=relevance,
                 score=score,

@@ -58,6 +58,10 @@ class Fingerprint:
 
 
 MatchFn = Callable[[bytes, int, bytes, int], float]
+IncidentFn = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
+"""(a new post, an earlier post; each a posts row with its analysis decoded) -> the same incident."""
+INCIDENT_CANDIDATES = 2000
+"""At most this many earlier posts (its thread's, and complaints close in time) are asked."""
 """Near-duplicate score of two posts from (signature, shingle count) pairs; 0.0 means not a copy."""
 
 
@@ -149,12 +153,16 @@ class Store:
         match: MatchFn,
         window_days: int = 14,
         source_name: str | None = None,
+        incident: IncidentFn | None = None,
+        incident_window_hours: float = 24 * 7,
     ) -> UpsertResult:
         """Insert or update one post keyed on (source, source_post_id) and keep its cluster current.
 
         A post already stored with the same text changes nothing (a re-crawl adds no row). A new
         post joins the cluster of an exact copy, else of the earlier post that `match` scores
-        highest, else starts a cluster of its own.
+        highest, else of the earliest cluster with a post `incident` says tells of the same
+        incident (asked of its thread's posts and of complaints within `incident_window_hours`), else starts a
+        cluster of its own.
         """
         now = utc_now()
         with self.transaction():
@@ -176,6 +184,8 @@ class Store:
                 self.conn.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
             else:
                 matched = self._matching_clusters(fingerprint, match)
+                if not matched and incident is not None:
+                    matched = self._incident_clusters(row, analysis, incident, incident_window_hours)
                 cluster_id = matched[0] if matched else self._new_cluster(post, now)
                 row["cluster_id"] = cluster_id
                 cols = ", ".join(row)
@@ -243,6 +253,28 @@ class Store:
                 if cid not in found and match(fp.minhash, fp.shingles, blob, size) > 0
             }
         return sorted(found)
+
+    def _incident_clusters(
+        self, row: Mapping[str, Any], analysis: Mapping[str, Any], incident: IncidentFn, hours: float
+    ) -> list[int]:
+        """The earliest cluster holding a post of the same incident as the new post `row`."""
+        candidates = self.query(
+            "SELECT id, cluster_id, source, kind, thread_id, source_post_id, author, author_id, created_at,"
+            " first_seen_at, analysis FROM posts"
+            " WHERE (:thread IS NOT NULL AND source = :source AND (thread_id = :thread OR source_post_id = :thread))"
+            " OR (complaint = 1"
+            " AND abs(julianday(coalesce(created_at, first_seen_at)) - julianday(:when)) * 24 <= :hours)"
+            " ORDER BY cluster_id, id LIMIT :limit",
+            {
+                "thread": row.get("thread_id"),
+                "source": row.get("source"),
+                "when": row.get("created_at") or row["first_seen_at"],
+                "hours": hours,
+                "limit": INCIDENT_CANDIDATES,
+            },
+        )
+        new = {**row, "analysis": dict(analysis)}
+        return next(([int(c["cluster_id"])] for c in map(_decode, candidates) if incident(new, c)), [])
 
     def _merge(self, absorbed: int, *, into: int) -> None:
         """A post that copies two clusters shows they are one: the older keeps its intake id."""
