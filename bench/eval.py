@@ -49,6 +49,7 @@ if __package__ in (None, ""):  # run as `python bench/eval.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.eval_dev import dev_results, print_dev
+from bench.incidents import incident_results, print_incidents
 from config import AnalysisSettings
 from sentiment import Analyzer, corpora
 from sentiment.category import rule_category
@@ -301,7 +302,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--json", type=Path, default=Path("bench/out/eval.json"))
     parser.add_argument(
-        "--only", choices=("all", "dev"), default="all", help="dev: only the rtc_issues_dev section (about 1 minute)"
+        "--only",
+        choices=("all", "dev"),
+        default="all",
+        help="dev: only the rtc_issues_dev and incident sections (a few minutes)",
     )
     parser.add_argument(
         "--nested", action="store_true", help="also estimate Weibo F1 by nested cross-validation (about 4 minutes)"
@@ -312,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     issues = corpora.rtc_issues((args.data / "rtc_issues_dev.jsonl").read_text("utf-8"))
     out["rtc_issues_dev"] = dev_results(issues, reviews)
     print_dev(out["rtc_issues_dev"], len(issues))
+    out["incidents"] = incident_results()
+    print_incidents(out["incidents"])
     if args.only == "dev":
         _write_json(args.json, out)
         return

@@ -59,7 +59,9 @@ class Fingerprint:
 
 MatchFn = Callable[[bytes, int, bytes, int], float]
 IncidentFn = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
-"""(a new post, an earlier post; each a posts row with its analysis decoded) -> the same incident."""
+"""(a new post, an earlier post; each a posts row with its analysis decoded) -> the same incident.
+Asked with an empty earlier post: may the new post join near-copies at all (a reply that answers
+rather than reports may quote the report's error message)."""
 INCIDENT_CANDIDATES = 2000
 """At most this many earlier posts (its thread's, and complaints close in time) are asked."""
 """Near-duplicate score of two posts from (signature, shingle count) pairs; 0.0 means not a copy."""
@@ -72,6 +74,10 @@ class UpsertResult:
     new: bool
     changed: bool
     """True when the post is new or its text changed since it was stored."""
+
+
+def row_with(row: Mapping[str, Any], analysis: Mapping[str, Any]) -> dict[str, Any]:
+    return {**row, "analysis": dict(analysis)}
 
 
 def _decode(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -183,7 +189,8 @@ class Store:
                 self.conn.execute(f"UPDATE posts SET {sets} WHERE id = :id", {**row, "id": post_id})
                 self.conn.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
             else:
-                matched = self._matching_clusters(fingerprint, match)
+                near = incident is None or incident(row_with(row, analysis), {})
+                matched = self._matching_clusters(fingerprint, match if near else None)
                 if not matched and incident is not None:
                     matched = self._incident_clusters(row, analysis, incident, incident_window_hours)
                 cluster_id = matched[0] if matched else self._new_cluster(post, now)
@@ -234,13 +241,13 @@ class Store:
         row["updated_at"] = now
         return row
 
-    def _matching_clusters(self, fp: Fingerprint, match: MatchFn) -> list[int]:
-        """Every cluster holding a copy or near-copy of `fp`, oldest first."""
+    def _matching_clusters(self, fp: Fingerprint, match: MatchFn | None) -> list[int]:
+        """Every cluster holding a copy or near-copy of `fp`, oldest first (copies only without `match`)."""
         exact = self.conn.execute(
             "SELECT cluster_id FROM posts WHERE content_key = ? ORDER BY id LIMIT 1", (fp.content_key,)
         ).fetchone()
         found = {int(exact[0])} if exact else set()
-        if fp.bands:
+        if fp.bands and match is not None:
             marks = ",".join("?" * len(fp.bands))
             candidates = self.conn.execute(
                 "SELECT DISTINCT p.cluster_id, p.minhash, p.shingles"
@@ -273,7 +280,7 @@ class Store:
                 "limit": INCIDENT_CANDIDATES,
             },
         )
-        new = {**row, "analysis": dict(analysis)}
+        new = row_with(row, analysis)
         return next(([int(c["cluster_id"])] for c in map(_decode, candidates) if incident(new, c)), [])
 
     def _merge(self, absorbed: int, *, into: int) -> None:
