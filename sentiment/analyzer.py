@@ -199,6 +199,7 @@ class Analyzer:
             (polarity == "negative" and bool(evidence.live))
             or (
                 decided.category in PROBLEM_CATEGORIES
+                and not evidence.resolved
                 and (bool(evidence.live) or failure.described or bool(failure.dissatisfied) or polarity == "negative")
             )
         )
