@@ -55,13 +55,14 @@ from sentiment import Analyzer, corpora
 from sentiment.category import rule_category
 from sentiment.complaint import find_complaints
 from sentiment.features import char_grams
+from sentiment.folds import fold_of
 from sentiment.language import normalize_language
 from sentiment.lexicon import load_lexicon
 from sentiment.metrics import BinaryFigures, class_f1, negative_f1_interval, negative_figures, roc_auc
 from sentiment.models import CATEGORY, MODEL_FILES, load_models
 from sentiment.polarity import adjust_score, model_score
 from sentiment.textnorm import normalize_text
-from sentiment.training import fold_of, train_category, train_sentiment
+from sentiment.training import train_category, train_sentiment
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CLAP_CLASSES = ("BUG", "FEATURE", "USABILITY", "PERFORMANCE", "ENERGY", "SECURITY", "OTHER")

@@ -5,7 +5,7 @@
 366 real GitHub issues in Chinese and English, labeled with category, complaint and severity
 (their .md). Every post is analyzed as a GitHub post about its own product (`about`), title and text
 together, in its labeled language. Figures, all by 5-fold cross-validation, folds stratified by
-category with a fixed seed (`sentiment.training.stratified_folds`):
+category with a fixed seed (`sentiment.folds.stratified_folds`):
 - lingting (5-fold): per fold, the category model is trained as `lingting train` trains it, with
   the dev set's other four folds as its domain examples; the analysis runs on the held-out fold.
   Nothing is tuned on the held-out fold.
@@ -35,13 +35,13 @@ from sentiment import Analyzer, corpora
 from sentiment.analyzer import Analysis
 from sentiment.category import category_reason, rule_category
 from sentiment.complaint import find_complaints
+from sentiment.folds import FOLDS, stratified_folds
 from sentiment.lexicon import CATEGORIES, load_lexicon
 from sentiment.metrics import class_f1
 from sentiment.models import CATEGORY, MODEL_FILES, load_models
 from sentiment.priority import PriorityRules
 from sentiment.relevance import ProductMatcher
 from sentiment.textnorm import normalize_text
-from sentiment.training import FOLDS, stratified_folds
 
 HIGH = frozenset({"P0", "P1"})
 

@@ -115,6 +115,13 @@ other cue. Chosen on clap_rq1 by 5-fold cross-validation (bench/eval.py) with DE
 examples as a floor."""
 
 
+def _tells_failure(text: str, lexicon: Lexicon) -> bool:
+    from sentiment.signals import find_failure  # signals reads the rules of this module
+
+    failure = find_failure(text, lexicon)
+    return failure.described or bool(failure.dissatisfied)
+
+
 def classify(
     text: str,
     *,
@@ -130,7 +137,7 @@ def classify(
     by_rules, rule_terms, strong = rule_category(text, evidence=evidence, polarity=polarity, lexicon=lexicon)
     if model is None or not model.covers(lang, register) or not text.strip():
         return CategoryDecision(by_rules, rule_terms, by_model=False)
-    if register != "review" and by_rules == "other" and polarity == "positive":
+    if register != "review" and by_rules == "other" and polarity == "positive" and not _tells_failure(text, lexicon):
         # praise, or a problem said to be over: the post model saw 12 such posts, the lexicon knows them
         return CategoryDecision(by_rules, rule_terms, by_model=False)
     probabilities = model.probabilities(text, register)

@@ -2,8 +2,9 @@
 
 Near-copies are found by fingerprints (sentiment/fingerprint.py); this module joins the rest:
 - a reply that says the same happens to its author (同样, 我也是, +1, same here, me too) joins its
-  thread: one more affected author; so does the thread's author following up on their complaint;
-  other replies (advice, answers, the vendor) do not join for being in the thread;
+  thread: one more affected author; so do the thread's author following up on their complaint and
+  a complaint in reply to the thread's complaint naming one of its symptoms; other replies
+  (advice, answers, the vendor) do not join for being in the thread;
 - posts (not replies) complaining of the same problem in other words, sources and languages, close in time: the same
   configured product, the same lead symptom (the first complaint theme each names, title first:
   掉线 and disconnect are one theme; a memory leak that ends in a crash is not a crash report), a
@@ -114,6 +115,12 @@ def _root(post: Mapping[str, Any]) -> bool:
     return post.get("kind") != "comment"
 
 
+def _shares_symptom(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """A complaint in reply to a complaint, naming one of its symptoms ("status page now shows the
+    push incident"): the same incident, told in its thread."""
+    return bool(a.get("complaint")) and bool(set(a.get("symptoms", [])) & set(b.get("symptoms", [])))
+
+
 def _asks_how(post: Mapping[str, Any]) -> bool:
     title = post.get("title")
     return bool(title) and bool(load_lexicon().asks.find(str(title)))
@@ -129,9 +136,10 @@ def same_incident(
     a, b = new.get("analysis") or {}, old.get("analysis") or {}
     if not old:  # may `new` join near-copies: not as a reply that only answers or advises
         return _root(new) or bool(a.get("me_too"))
-    if _same_thread(new, old) and a.get("me_too"):
+    thread = _same_thread(new, old)
+    if thread and (a.get("me_too") or (b.get("me_too") and _root(new))):
         return True
-    if _same_thread(new, old) and _same_author(new, old) and _root(old) and b.get("complaint"):
+    if thread and _root(old) and b.get("complaint") and (_same_author(new, old) or _shares_symptom(a, b)):
         return True
     if not (_root(new) and _root(old)):  # other replies answer, advise or speak for the vendor
         return False

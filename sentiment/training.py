@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentiment.corpora import Issue
+from sentiment.folds import FOLDS, fold_of, stratified_folds
 from sentiment.lexicon import CATEGORIES
 from sentiment.linear import FEATURES, NgramLinearModel, sigmoid
 from sentiment.metrics import best_negative_threshold, class_f1, negative_figures
@@ -34,7 +35,6 @@ SENTIMENT_C = 4.0
 SENTIMENT_MIN_DF = 3
 CATEGORY_C = 20.0
 CATEGORY_MIN_DF = 1
-FOLDS = 5
 MIN_EXAMPLES = 20
 
 
@@ -49,31 +49,6 @@ class Trained:
     model: Any
     figures: dict[str, Any]
     hyperparameters: dict[str, Any] = field(default_factory=dict)
-
-
-def fold_of(index: int, folds: int = FOLDS) -> int:
-    """Cross-validation folds by position: every `folds`-th example is in the same fold."""
-    return index % folds
-
-
-DEV_SEED = 20261204
-
-
-def stratified_folds(labels: Sequence[str], folds: int = FOLDS, seed: int = DEV_SEED) -> list[int]:
-    """A fold per example, each label spread evenly over the folds: within a label, examples in a
-    seeded random order are dealt out in turn (a small set's rare classes reach every fold)."""
-    import random
-
-    rng = random.Random(seed)
-    out = [0] * len(labels)
-    dealt = 0
-    for label in sorted(set(labels)):
-        members = [i for i, y in enumerate(labels) if y == label]
-        rng.shuffle(members)
-        for i in members:
-            out[i] = dealt % folds
-            dealt += 1
-    return out
 
 
 # -- sentiment ------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_t2s_table_keeps_simplified_characters() -> None:
 
 
 def test_stratified_folds_spread_every_class_and_are_fixed() -> None:
-    from sentiment.training import stratified_folds
+    from sentiment.folds import stratified_folds
 
     labels = ["a"] * 10 + ["b"] * 5 + ["c"] * 3
     folds = stratified_folds(labels)
