@@ -176,6 +176,7 @@ class Analyzer:
             negative_threshold=threshold,
         )
         polarity = polarity_of(score, threshold)
+        failure = find_failure(norm, lexicon)
         decided = classify(
             norm,
             evidence=evidence,
@@ -184,6 +185,7 @@ class Analyzer:
             model=self._models.category,
             lang=language,
             register=register,
+            failure=failure,
         )
         decision = self._priority.decide(
             norm,
@@ -194,7 +196,6 @@ class Analyzer:
             rating=rating,
         )
         details = extract_details(norm, lexicon)
-        failure = find_failure(norm, lexicon)
         complaint = relevance.relevant and (
             (polarity == "negative" and bool(evidence.live))
             or (

@@ -79,9 +79,7 @@ def words_cued(text: str) -> list[str]:
     """Words and word pairs, and what the lexicons see in the text (sentiment/signals.py)."""
     from sentiment.signals import lexicon_tokens  # the lexicons import the models' module
 
-    # Three times: with sublinear TF (1 + ln 3) a token weighs about twice one word; of 1, 3 and 6,
-    # 3 gave the best cross-validated macro-F1 on rtc_issues_dev.
-    return word_grams(text) + lexicon_tokens(text) * 3
+    return word_grams(text) + lexicon_tokens(text)
 
 
 def readable_gram(gram: str) -> str | None:

@@ -56,7 +56,7 @@ class NgramLinearModel:
         return FEATURES[self.features](text)
 
     def _entries(
-        self, texts: Sequence[str]
+        self, texts: Sequence[str], extra: Sequence[Sequence[str]] | None = None
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """The TF-IDF matrix of `texts` as (text, vocabulary row, value) entries, each text's
         values scaled to unit length. Vectorised over the whole batch: per-text numpy calls
@@ -64,7 +64,7 @@ class NgramLinearModel:
         grams: list[str] = []
         lengths = np.empty(len(texts), dtype=np.intp)
         for i, text in enumerate(texts):
-            found = self.grams_of(text)
+            found = self.grams_of(text) if extra is None else [*word_grams(text), *extra[i]]
             grams += found
             lengths[i] = len(found)
         # map/fromiter keep the per-n-gram loop in C: this is the analysis's hottest line
@@ -77,9 +77,13 @@ class NgramLinearModel:
         norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(texts)))
         return owner, rows, values / norms[owner]
 
-    def logits_many(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """Texts x outputs: each output's intercept plus the dot product with its weights."""
-        owner, rows, values = self._entries(texts)
+    def logits_many(
+        self, texts: Sequence[str], extra: Sequence[Sequence[str]] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Texts x outputs: each output's intercept plus the dot product with its weights. `extra`,
+        for a "words+cues" model, the lexicon tokens of each text already found (sentiment/signals.py),
+        saves finding them again."""
+        owner, rows, values = self._entries(texts, extra)
         out = np.tile(np.asarray(self.intercepts, dtype=np.float64), (len(texts), 1))
         for k in range(len(self.outputs)):
             out[:, k] += np.bincount(owner, weights=values * self.weights[rows, k], minlength=len(texts))

@@ -195,9 +195,12 @@ class CategoryModel:
     def for_register(self, register: str) -> NgramLinearModel:
         return self.post_linear if register != "review" and self.post_linear is not None else self.linear
 
-    def probabilities(self, text: str, register: str = "review") -> dict[str, float]:
+    def probabilities(self, text: str, register: str = "review", tokens: list[str] | None = None) -> dict[str, float]:
+        """Per category; `tokens`, the lexicon tokens of a post already found (sentiment/signals.py)."""
         linear = self.for_register(register)
-        return dict(zip(linear.outputs, softmax(linear.logits(text)), strict=True))
+        use = tokens if tokens is not None and linear.features == "words+cues" else None
+        logits = linear.logits_many([text], None if use is None else [use])[0]
+        return dict(zip(linear.outputs, softmax([float(z) for z in logits]), strict=True))
 
     def cues(self, text: str, category: str, limit: int = 3, register: str = "review") -> list[str]:
         """The words that speak most for `category` (lexicon tokens left out)."""

@@ -12,9 +12,14 @@ so the category model for posts learns how far to trust each of them beside the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sentiment.lexicon import Lexicon, load_lexicon
+
+if TYPE_CHECKING:
+    from sentiment.complaint import ComplaintEvidence
 
 TOKEN = "§"
 """Starts every lexicon token: no word of a text starts with it after normalization."""
@@ -62,18 +67,28 @@ def find_failure(text: str, lexicon: Lexicon) -> FailureSignals:
     )
 
 
-def lexicon_tokens(text: str) -> list[str]:
-    """What the lexicons see in `text`, as model tokens (one per kind of evidence)."""
-    from sentiment.category import rule_category
+def lexicon_tokens(
+    text: str,
+    *,
+    evidence: ComplaintEvidence | None = None,
+    cues: Mapping[str, list[str]] | None = None,
+    failure: FailureSignals | None = None,
+) -> list[str]:
+    """What the lexicons see in `text`, as model tokens; the parts the analysis found already may be
+    given. Each token three times: with sublinear TF (1 + ln 3) a token weighs about twice one word;
+    of 1, 3 and 6, 3 gave the best cross-validated macro-F1 on rtc_issues_dev."""
+    from sentiment.category import category_cues, rule_category
     from sentiment.complaint import find_complaints
 
     lexicon = load_lexicon()
-    evidence = find_complaints(text, lexicon)
-    tokens = [f"{TOKEN}cue:{name}" for name, hits in lexicon.cue_groups.find(text).items() if hits]
+    evidence = evidence if evidence is not None else find_complaints(text, lexicon)
+    cues = cues if cues is not None else category_cues(text, lexicon)
+    failure = failure if failure is not None else find_failure(text, lexicon)
+    tokens = [f"{TOKEN}cue:{name}" for name, hits in cues.items() if hits]
     tokens += sorted({f"{TOKEN}theme:{hit.theme.category}" for hit in evidence.live})
     tokens += sorted({f"{TOKEN}severity:{hit.theme.severity}" for hit in evidence.live})
-    tokens.append(f"{TOKEN}rule:{rule_category(text, evidence=evidence, polarity='neutral', lexicon=lexicon)[0]}")
-    failure = find_failure(text, lexicon)
+    rule = rule_category(text, evidence=evidence, polarity="neutral", lexicon=lexicon, cues=cues)[0]
+    tokens.append(f"{TOKEN}rule:{rule}")
     for name, present in (
         ("report", failure.report),
         ("failure", failure.failure),
@@ -85,4 +100,4 @@ def lexicon_tokens(text: str) -> list[str]:
     ):
         if present:
             tokens.append(f"{TOKEN}{name}")
-    return tokens
+    return tokens * 3
