@@ -24,7 +24,7 @@ from sentiment.models import load_models
 from sentiment.polarity import adjust_score, model_name, model_score, model_scores, polarity_of
 from sentiment.priority import PriorityRules
 from sentiment.relevance import ProductMatcher
-from sentiment.signals import find_failure
+from sentiment.signals import NO_FAILURE, find_failure
 from sentiment.textnorm import normalize_text
 
 REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
@@ -176,13 +176,15 @@ class Analyzer:
             negative_threshold=threshold,
         )
         polarity = polarity_of(score, threshold)
-        failure = find_failure(norm, lexicon)
+        failure = find_failure(norm, lexicon) if on_topic else NO_FAILURE
+        # The post model, like the lexicon corrections, speaks for posts about a product; a post about
+        # none is never flagged, and the lexicon rules name its category at a fraction of the cost.
         decided = classify(
             norm,
             evidence=evidence,
             polarity=polarity,
             lexicon=lexicon,
-            model=self._models.category,
+            model=self._models.category if on_topic or register == "review" else None,
             lang=language,
             register=register,
             failure=failure,
@@ -230,7 +232,7 @@ class Analyzer:
             attribution=attribute(norm, evidence, lexicon),
             sentiment_model=model_name(norm, language),
             symptoms=[theme.name for theme in evidence.themes],
-            me_too=says_me_too(norm),
+            me_too=on_topic and says_me_too(norm),
             flag_reasons=flag_reasons(
                 relevance=relevance,
                 score=score,

@@ -164,4 +164,4 @@ def classify(
     best = max(sorted({*probabilities, by_rules}), key=score)
     if best != predicted:
         return CategoryDecision(best, rule_terms, by_model=False)
-    return CategoryDecision(best, model.cues(text, best, register=register), by_model=True)
+    return CategoryDecision(best, model.cues(text, best, register=register, tokens=tokens), by_model=True)

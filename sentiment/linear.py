@@ -93,15 +93,15 @@ class NgramLinearModel:
         """One linear output per entry of `outputs`."""
         return [float(z) for z in self.logits_many([text])[0]]
 
-    def shares(self, text: str, output: str) -> tuple[list[str], list[float]]:
+    def shares(self, text: str, output: str, extra: Sequence[str] | None = None) -> tuple[list[str], list[float]]:
         """The n-grams of `text` the model knows and each one's share of `output`'s logit."""
-        _, rows, values = self._entries([text])
+        _, rows, values = self._entries([text], None if extra is None else [extra])
         shares = values * self.weights[rows, self.outputs.index(output)]
         return [self.grams[r] for r in rows.tolist()], shares.tolist()
 
-    def contributions(self, text: str, output: str) -> list[tuple[str, float]]:
+    def contributions(self, text: str, output: str, extra: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(n-gram, its share of `output`'s logit), largest magnitude first: why the model decided."""
-        return sorted(zip(*self.shares(text, output), strict=True), key=lambda x: -abs(x[1]))
+        return sorted(zip(*self.shares(text, output, extra), strict=True), key=lambda x: -abs(x[1]))
 
     def to_dict(self) -> dict[str, Any]:
         order = sorted(range(len(self.grams)), key=self.grams.__getitem__)

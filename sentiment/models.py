@@ -202,12 +202,15 @@ class CategoryModel:
         logits = linear.logits_many([text], None if use is None else [use])[0]
         return dict(zip(linear.outputs, softmax([float(z) for z in logits]), strict=True))
 
-    def cues(self, text: str, category: str, limit: int = 3, register: str = "review") -> list[str]:
+    def cues(
+        self, text: str, category: str, limit: int = 3, register: str = "review", tokens: list[str] | None = None
+    ) -> list[str]:
         """The words that speak most for `category` (lexicon tokens left out)."""
         linear = self.for_register(register)
         if category not in linear.outputs:
             return []
-        shares = linear.contributions(text, category)
+        extra = tokens if tokens is not None and linear.features == "words+cues" else None
+        shares = linear.contributions(text, category, extra)
         return [g for g, share in shares if share > 0 and not g.startswith("§")][:limit]
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,6 +50,10 @@ class FailureSignals:
         return list(dict.fromkeys([*self.report, *self.failure, *self.codes]))
 
 
+NO_FAILURE = FailureSignals([], [], [], [], trace=False)
+"""What a post about no configured product is given: it is never a complaint, so it is not searched."""
+
+
 def find_failure(text: str, lexicon: Lexicon) -> FailureSignals:
     from sentiment.followup import error_codes
 

@@ -10,7 +10,8 @@ PRODUCT_OF = {"voxlink": "VoxLink", "声链": "VoxLink"}
 
 def post(analyzer: Analyzer, text: str, **fields: Any) -> dict[str, Any]:
     row = {"source": "v2ex", "kind": "post", "created_at": "2026-12-04T08:00:00Z", "text": text, **fields}
-    row["analysis"] = analyzer.analyze(text, title=row.get("title")).to_dict()
+    thread_title = "VoxLink push outage" if row["kind"] == "comment" else None  # as the pipeline gives a reply
+    row["analysis"] = analyzer.analyze(text, title=row.get("title"), thread_title=thread_title).to_dict()
     return row
 
 
