@@ -232,7 +232,7 @@ class Analyzer:
             attribution=attribute(norm, evidence, lexicon),
             sentiment_model=model_name(norm, language),
             symptoms=[theme.name for theme in evidence.themes],
-            me_too=on_topic and says_me_too(norm),
+            me_too=says_me_too(norm),
             flag_reasons=flag_reasons(
                 relevance=relevance,
                 score=score,
