@@ -48,18 +48,21 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/eval.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.eval_dev import dev_results, print_dev
+from bench.incidents import incident_results, print_incidents
 from config import AnalysisSettings
 from sentiment import Analyzer, corpora
 from sentiment.category import rule_category
 from sentiment.complaint import find_complaints
 from sentiment.features import char_grams
+from sentiment.folds import fold_of
 from sentiment.language import normalize_language
 from sentiment.lexicon import load_lexicon
 from sentiment.metrics import BinaryFigures, class_f1, negative_f1_interval, negative_figures, roc_auc
 from sentiment.models import CATEGORY, MODEL_FILES, load_models
 from sentiment.polarity import adjust_score, model_score
 from sentiment.textnorm import normalize_text
-from sentiment.training import CategoryExample, fold_of, train_category, train_sentiment
+from sentiment.training import train_category, train_sentiment
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CLAP_CLASSES = ("BUG", "FEATURE", "USABILITY", "PERFORMANCE", "ENERGY", "SECURITY", "OTHER")
@@ -208,7 +211,7 @@ def _fold_models(folder: Path, train: Sequence[corpora.Review]) -> str:
     for name in MODEL_FILES:
         if name != CATEGORY:
             (folder / name).write_bytes((shipped / name).read_bytes())
-    examples = [CategoryExample(r.text, corpora.CLAP_TO_CATEGORY[r.clap_class], "en", "review") for r in train]
+    examples = [corpora.clap_example(r) for r in train]
     trained = train_category(examples, t2s=load_models().t2s, folds=0)
     payload = json.dumps(trained.model.to_dict(), ensure_ascii=False).encode("utf-8")
     (folder / CATEGORY).write_bytes(gzip.compress(payload))
@@ -300,10 +303,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--json", type=Path, default=Path("bench/out/eval.json"))
     parser.add_argument(
+        "--only",
+        choices=("all", "dev"),
+        default="all",
+        help="dev: only the rtc_issues_dev and incident sections (a few minutes)",
+    )
+    parser.add_argument(
         "--nested", action="store_true", help="also estimate Weibo F1 by nested cross-validation (about 4 minutes)"
     )
     args = parser.parse_args(argv)
     out: dict[str, Any] = {"sentiment": {}, "category": {}}
+    reviews = corpora.clap((args.data / "clap_rq1.csv").read_text("utf-8"))
+    issues = corpora.rtc_issues((args.data / "rtc_issues_dev.jsonl").read_text("utf-8"))
+    out["rtc_issues_dev"] = dev_results(issues, reviews)
+    print_dev(out["rtc_issues_dev"], len(issues))
+    out["incidents"] = incident_results()
+    print_incidents(out["incidents"])
+    if args.only == "dev":
+        _write_json(args.json, out)
+        return
     stock = _stock_snownlp()
     weibo_train, weibo_held = corpora.weibo_split(corpora.weibo((args.data / "weibo2018_train.txt").read_text("utf-8")))
     waimai_train, waimai_held = corpora.waimai_split(
@@ -321,7 +339,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         nested = nested_weibo(weibo_train, waimai_train)
         print(f"  mean negative F1 {sum(nested) / len(nested):.3f} (folds {min(nested):.3f}-{max(nested):.3f})")
         out["sentiment"]["weibo2018 nested cross-validation"] = {"f1_per_fold": [round(f, 4) for f in nested]}
-    reviews = corpora.clap((args.data / "clap_rq1.csv").read_text("utf-8"))
     rows = english_sentiment_rows(reviews)
     print_sentiment(rows)
     out["sentiment"]["clap_rq1 by stars"] = {system: f.as_dict() for system, f, _ in rows}
@@ -329,9 +346,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     results = {s: category_figures(reviews, p) for s, p in category_predictions(reviews).items()}
     print_category(results)
     out["category"]["clap_rq1"] = results
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"\nfigures written to {args.json}")
+    _write_json(args.json, out)
+
+
+def _write_json(path: Path, out: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nfigures written to {path}")
 
 
 if __name__ == "__main__":

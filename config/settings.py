@@ -154,6 +154,8 @@ class AnalysisSettings(_Model):
     """Or: the share of the shorter post's shingles found in the longer one (reposts, quotes)."""
     cluster_window_days: int = Field(default=14, ge=1)
     """Distinct authors are counted within this many days."""
+    incident_window_hours: float = Field(default=24, gt=0)
+    """Complaints of one symptom, product and platform this close in time are one incident."""
     wide_impact_authors: int = Field(default=5, ge=2)
     """A cluster with at least this many distinct authors has wide impact."""
     models: str | None = None

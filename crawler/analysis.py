@@ -23,7 +23,8 @@ from sentiment.fingerprint import (
     signature_bytes,
     signature_from_bytes,
 )
-from store import ClusterTriage, Fingerprint, MatchFn, Store, TriageFn
+from sentiment.incident import SAME_RELEASE_WINDOW, same_incident
+from store import ClusterTriage, Fingerprint, IncidentFn, MatchFn, Store, TriageFn
 
 _SEVERITY = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _stores: dict[str, Store] = {}
@@ -89,6 +90,12 @@ def cluster_triage(
     return ClusterTriage(decision.priority, decision.impact, decision.urgency, category, list(decision.reasons))
 
 
+def incident_fn(settings: Settings) -> IncidentFn:
+    """Whether two stored posts tell of one incident (sentiment/incident.py), for the configured products."""
+    product_of = {term.casefold(): product.name for product in settings.products for term in product.terms}
+    return partial(same_incident, product_of=product_of, window_hours=settings.analysis.incident_window_hours)
+
+
 def triage_fn(settings: Settings) -> TriageFn:
     return partial(cluster_triage, settings=settings.analysis)
 
@@ -139,5 +146,7 @@ def analyze_and_store(
         match=matcher(settings.analysis),
         window_days=settings.analysis.cluster_window_days,
         source_name=source_name,
+        incident=incident_fn(settings),
+        incident_window_hours=settings.analysis.incident_window_hours * SAME_RELEASE_WINDOW,
     )
     return result.new, analysis.complaint

@@ -32,6 +32,7 @@ KNOWN_FILES = {
     "waimai_10k.csv": "SophonPlus/ChineseNlpCorpus · datasets/waimai_10k/waimai_10k.csv",
     "clap_rq1.csv": "Peter-Devine/user_feedback_machine_learning_cls_experiments · "
     "data_utils/dataset_downloaders/rq1-raw-data.csv",
+    "rtc_issues_dev.jsonl": "lingting dev set: public GitHub issues about RTC/IM/push SDKs (rtc_issues_dev.md)",
 }
 SOCIAL, REVIEWS = "social", "reviews"
 
@@ -64,7 +65,7 @@ def _read(path: Path) -> str:
 def read_data_folder(folder: Path, data: TrainingData) -> None:
     """The labeled sets of ../shared/data under their own names; the held-back parts set aside."""
     from sentiment import corpora
-    from sentiment.training import CategoryExample
+    from sentiment.training import dev_category_examples
 
     sentiment_sets = (
         ("weibo2018_train.txt", "weibo2018", SOCIAL, lambda text: corpora.weibo_split(corpora.weibo(text)),
@@ -83,10 +84,14 @@ def read_data_folder(folder: Path, data: TrainingData) -> None:
                 found = True
         if (path := folder / "clap_rq1.csv").exists():
             rows = corpora.clap(_read(path))
-            data.categories += [
-                CategoryExample(r.text, corpora.CLAP_TO_CATEGORY[r.clap_class], "en", "review") for r in rows
-            ]
+            data.categories += [corpora.clap_example(r) for r in rows]
             data.sources.append(_source(path, len(rows), len(rows), "category (en)", "all rows; 5-fold figures"))
+            found = True
+        if (path := folder / "rtc_issues_dev.jsonl").exists():
+            issues = corpora.rtc_issues(_read(path))
+            data.categories += dev_category_examples(issues)
+            how = "all rows; 5-fold stratified figures (bench/eval --only dev)"
+            data.sources.append(_source(path, len(issues), len(issues), "category (zh, en posts)", how))
             found = True
     except corpora.CorpusError as exc:
         raise TrainInputError(str(exc)) from None
@@ -300,9 +305,13 @@ def train_models(data: TrainingData, out: Path, *, command: str, current_models:
             },
         )
         cv = category.figures["cross_validation"]
-        report.append(f"{model_files.CATEGORY}: {size:,} bytes, 5-fold accuracy {cv['accuracy']:.3f}")
-        for name, fig in cv["classes"].items():
-            report.append(f"  {name}: F1 {fig['f1']:.3f} (n={fig['support']})")
+        report.append(f"{model_files.CATEGORY}: {size:,} bytes")
+        for register in ("review", "post"):
+            if register in cv:
+                fig = cv[register]
+                report.append(f"  {register}s 5-fold: accuracy {fig['accuracy']:.3f}, macro-F1 {fig['macro_f1']:.3f}")
+                for name, c in fig["classes"].items():
+                    report.append(f"    {name}: F1 {c['f1']:.3f} (n={c['support']})")
     return report
 
 

@@ -17,12 +17,14 @@ from sentiment.category import category_reason, classify
 from sentiment.complaint import find_complaints
 from sentiment.explain import flag_reasons
 from sentiment.followup import attribute, extract_details, missing_info
+from sentiment.incident import says_me_too
 from sentiment.language import normalize_language
-from sentiment.lexicon import load_lexicon
+from sentiment.lexicon import PROBLEM_CATEGORIES, load_lexicon
 from sentiment.models import load_models
 from sentiment.polarity import adjust_score, model_name, model_score, model_scores, polarity_of
 from sentiment.priority import PriorityRules
 from sentiment.relevance import ProductMatcher
+from sentiment.signals import NO_FAILURE, find_failure
 from sentiment.textnorm import normalize_text
 
 REVIEW_SOURCES = frozenset({"appstore", "app_store", "googleplay", "google_play"})
@@ -47,7 +49,8 @@ class Analysis:
     polarity: str
     """negative | neutral | positive"""
     complaint: bool
-    """Relevant, negative, and with complaint evidence from the lexicon."""
+    """Relevant, and negative with complaint evidence from the lexicon, or of a problem category with
+    a failure or dissatisfaction described (sentiment/signals.py)."""
     complaint_terms: list[str]
     """Complaint-lexicon terms found (not negated), whatever the relevance."""
     category: str
@@ -69,6 +72,11 @@ class Analysis:
     """The model behind `sentiment` before the evidence adjusted it: snownlp-nb-lr, vader or none."""
     flag_reasons: list[str] = field(default_factory=list)
     """Why the post is, or is not, a complaint: relevance, sentiment, evidence; Chinese then English."""
+    symptoms: list[str] = field(default_factory=list)
+    """The complaint themes of its live terms (crash, disconnect, messaging, ...), in text order
+    (title first): what is wrong, the first one foremost."""
+    me_too: bool = False
+    """It says the same happens to its author (同样, +1, same here): another author of its thread's incident."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -177,14 +185,18 @@ class Analyzer:
             negative_threshold=threshold,
         )
         polarity = polarity_of(score, threshold)
+        failure = find_failure(norm, lexicon) if on_topic else NO_FAILURE
+        # The post model, like the lexicon corrections, speaks for posts about a product; a post about
+        # none is never flagged, and the lexicon rules name its category at a fraction of the cost.
         decided = classify(
             norm,
             evidence=evidence,
             polarity=polarity,
             lexicon=lexicon,
-            model=self._models.category,
+            model=self._models.category if on_topic or register == "review" else None,
             lang=language,
             register=register,
+            failure=failure,
         )
         decision = self._priority.decide(
             norm,
@@ -195,7 +207,14 @@ class Analyzer:
             rating=rating,
         )
         details = extract_details(norm, lexicon)
-        complaint = relevance.relevant and polarity == "negative" and bool(evidence.live)
+        complaint = relevance.relevant and (
+            (polarity == "negative" and bool(evidence.live))
+            or (
+                decided.category in PROBLEM_CATEGORIES
+                and not evidence.resolved
+                and (bool(evidence.live) or failure.described or bool(failure.dissatisfied) or polarity == "negative")
+            )
+        )
         cues = (
             self._models.sentiment_zh.cues(norm, negative=polarity == "negative", register=register)
             if language == "zh" and relevance.relevant and polarity != "neutral"
@@ -221,6 +240,8 @@ class Analyzer:
             error_codes=_bounded(details.error_codes),
             attribution=attribute(norm, evidence, lexicon),
             sentiment_model=model_name(norm, language),
+            symptoms=[theme.name for theme in evidence.themes],
+            me_too=says_me_too(norm),
             flag_reasons=flag_reasons(
                 relevance=relevance,
                 score=score,
@@ -232,6 +253,7 @@ class Analyzer:
                 rating=rating,
                 cues=cues,
                 complaint=complaint,
+                failure=[*failure.terms, *failure.dissatisfied],
             ),
         )
 

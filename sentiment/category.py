@@ -22,13 +22,17 @@ developers' words, decide until reviewers' relabels teach the model that registe
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sentiment.complaint import ComplaintEvidence
 from sentiment.lexicon import Lexicon
 from sentiment.models import CategoryModel
 from sentiment.negation import live_hits
+
+if TYPE_CHECKING:
+    from sentiment.signals import FailureSignals
 
 CATEGORY_NAMES_ZH = {
     "functional": "功能类",
@@ -64,7 +68,8 @@ def category_reason(category: str, terms: Sequence[str], *, by_model: bool = Fal
     return f"类别: {CATEGORY_NAMES_ZH[category]}{said} / category: {category}{said}"
 
 
-def _cues(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
+def category_cues(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
+    """The live cue words of each category in `text` (negated problem cues left out)."""
     found: dict[str, list[str]] = {}
     for name, hits in lexicon.cue_groups.find(text).items():
         if name in _NEGATABLE and hits:
@@ -74,11 +79,16 @@ def _cues(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
 
 
 def rule_category(
-    text: str, *, evidence: ComplaintEvidence, polarity: str, lexicon: Lexicon
+    text: str,
+    *,
+    evidence: ComplaintEvidence,
+    polarity: str,
+    lexicon: Lexicon,
+    cues: Mapping[str, list[str]] | None = None,
 ) -> tuple[str, list[str], bool]:
     """(category, the terms that decided it, whether a strong complaint term decided it) by the
-    lexicon rules alone."""
-    cues = _cues(text, lexicon)
+    lexicon rules alone (`cues`: `category_cues` of the text, if found already)."""
+    cues = cues if cues is not None else category_cues(text, lexicon)
     positive = polarity == "positive"
     strong = [hit for hit in evidence.live if hit.theme.force]
     if evidence.live and (strong or not cues.get("feature_request")):
@@ -124,15 +134,28 @@ def classify(
     model: CategoryModel | None = None,
     lang: str = "und",
     register: str = "post",
+    failure: FailureSignals | None = None,
 ) -> CategoryDecision:
     """The category: the lexicon rules, or, where the model knows the register and language, the
     model's log-probabilities with the lexicon's category given extra weight."""
-    by_rules, rule_terms, strong = rule_category(text, evidence=evidence, polarity=polarity, lexicon=lexicon)
+    cues = category_cues(text, lexicon)
+    by_rules, rule_terms, strong = rule_category(text, evidence=evidence, polarity=polarity, lexicon=lexicon, cues=cues)
     if model is None or not model.covers(lang, register) or not text.strip():
         return CategoryDecision(by_rules, rule_terms, by_model=False)
-    probabilities = model.probabilities(text)
+    tokens: list[str] | None = None
+    if register != "review" and model.post_linear is not None:
+        from sentiment.signals import find_failure, lexicon_tokens  # signals reads this module's rules
+
+        failure = failure if failure is not None else find_failure(text, lexicon)
+        if by_rules == "other" and polarity == "positive" and not (failure.described or failure.dissatisfied):
+            # praise, or a problem said to be over: the post model saw 12 such posts, the lexicon knows them
+            return CategoryDecision(by_rules, rule_terms, by_model=False)
+        tokens = lexicon_tokens(text, evidence=evidence, cues=cues, failure=failure)
+    probabilities = model.probabilities(text, register, tokens)
     predicted = max(probabilities, key=probabilities.__getitem__)
     bonus = 0.0 if by_rules == "other" else LEXICON_WEIGHT_STRONG if strong else LEXICON_WEIGHT
+    if register != "review" and model.post_linear is not None:
+        bonus = 0.0  # the post model reads the lexicons' tokens itself: no second vote
 
     def score(category: str) -> float:
         support = probabilities.get(category, probabilities.get(MODEL_CLASS.get(category, ""), 0.0))
@@ -141,4 +164,4 @@ def classify(
     best = max(sorted({*probabilities, by_rules}), key=score)
     if best != predicted:
         return CategoryDecision(best, rule_terms, by_model=False)
-    return CategoryDecision(best, model.cues(text, best), by_model=True)
+    return CategoryDecision(best, model.cues(text, best, register=register, tokens=tokens), by_model=True)

@@ -16,6 +16,10 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sentiment.training import CategoryExample
 
 HELD_BACK_EVERY = 5
 
@@ -96,6 +100,13 @@ def waimai_split(rows: Sequence[tuple[str, int]]) -> tuple[list[tuple[str, int]]
     )
 
 
+def clap_example(review: Review) -> CategoryExample:
+    """A clap_rq1 review as a category training example (English, review register)."""
+    from sentiment.training import CategoryExample
+
+    return CategoryExample(review.text, CLAP_TO_CATEGORY[review.clap_class], "en", "review")
+
+
 def clap(text: str) -> list[Review]:
     """The reviews of clap_rq1.csv with their class and star rating."""
     out: list[Review] = []
@@ -104,4 +115,49 @@ def clap(text: str) -> list[Review]:
             raise CorpusError(f"line {number}: unknown class {row['category']!r} / 类别未知")
         rating = row["rating"].strip()
         out.append(Review(row["review"], row["category"], int(rating) if rating.isdigit() else None))
+    return out
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A labeled post of rtc_issues_dev.jsonl: a real GitHub issue about an RTC/IM/push SDK."""
+
+    id: str
+    lang: str
+    title: str
+    text: str
+    category: str
+    complaint: bool
+    severity: str
+    """low | medium | high"""
+    product: str
+
+
+def rtc_issues(text: str) -> list[Issue]:
+    """The labeled issues of rtc_issues_dev.jsonl (one JSON object a line; its .md has the fields)."""
+    import json
+
+    out: list[Issue] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            labels = item["labels"]
+            out.append(
+                Issue(
+                    id=str(item["id"]),
+                    lang=str(item.get("lang") or "und"),
+                    title=str(item.get("title") or ""),
+                    text=str(item.get("text") or ""),
+                    category=str(labels["category"]),
+                    complaint=bool(labels["complaint"]),
+                    severity=str(labels["severity"]),
+                    product=str(labels.get("product") or ""),
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            raise CorpusError(f"line {number}: needs id, title, text and labels / 缺少字段") from None
+        if out[-1].severity not in ("low", "medium", "high"):
+            raise CorpusError(f"line {number}: severity must be low, medium or high / severity 无效")
     return out

@@ -1,8 +1,9 @@
 """Why a post is, or is not, flagged as a complaint, in words (Chinese, then English).
 
-A complaint is relevant + negative + complaint evidence; each of the three gets one line, with what
-moved the sentiment (the model's own cues, a plain question, a problem said to be over, the star
-rating, complaint terms), and a last line with the verdict.
+A complaint is relevant + negative + complaint evidence, or relevant + a problem category + a
+failure described (a bug-report template, failure words, an error code: sentiment/signals.py);
+each part gets one line, with what moved the sentiment (the model's own cues, a plain question, a
+problem said to be over, the star rating, complaint terms), and a last line with the verdict.
 """
 
 from __future__ import annotations
@@ -71,8 +72,10 @@ def flag_reasons(
     rating: int | None,
     cues: Sequence[str],
     complaint: bool,
+    failure: Sequence[str] = (),
 ) -> list[str]:
     terms = ", ".join(evidence.terms)
+    told = ", ".join(failure[:4])
     lines = [
         _relevance(relevance),
         _sentiment(
@@ -88,7 +91,11 @@ def flag_reasons(
         ),
         f"投诉证据: {terms} / complaint evidence: {terms}" if terms else "投诉证据: 无 / complaint evidence: none",
     ]
-    if complaint:
+    if told:
+        lines.append(f"故障描述: {told} / failure described: {told}")
+    if complaint and (polarity != "negative" or not evidence.live):
+        lines.append("结论: 投诉 (描述了故障或不满) / verdict: a complaint (a failure or dissatisfaction is described)")
+    elif complaint:
         lines.append("结论: 投诉 / verdict: a complaint")
     else:
         lacks_zh = [

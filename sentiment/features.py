@@ -75,6 +75,13 @@ def words_marked(text: str) -> list[str]:
     return [*(WORD + a for a in w), *(f"{PAIR}{a} {b}" for a, b in pairwise(w)), *emotion_marks(w)]
 
 
+def words_cued(text: str) -> list[str]:
+    """Words and word pairs, and what the lexicons see in the text (sentiment/signals.py)."""
+    from sentiment.signals import lexicon_tokens  # the lexicons import the models' module
+
+    return word_grams(text) + lexicon_tokens(text)
+
+
 def readable_gram(gram: str) -> str | None:
     """How a reader would write an n-gram of `chars_marked` or `words_marked` ("b:不 开心" -> "不开心");
     None for an emotion-word mark."""

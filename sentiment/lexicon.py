@@ -18,6 +18,7 @@ from sentiment.terms import GroupedMatcher, TermMatcher
 CATEGORIES = ("functional", "experience", "bug", "feature_request", "service", "question", "other")
 PROBLEM_CATEGORIES = frozenset({"functional", "experience", "bug", "service"})
 SEVERITIES = ("critical", "severe", "degraded", "minor", "cosmetic")
+FAILURE_GROUPS = ("report", "failure", "dissatisfied")
 ATTRIBUTIONS = ("sdk", "integration", "network", "billing", "docs")
 MODULES = ("rtc", "rtm", "im", "push", "recording", "ai_agent")
 PLATFORMS = (
@@ -74,6 +75,8 @@ class Lexicon:
     category_cues: Mapping[str, TermMatcher]
     scope: TermMatcher
     business: TermMatcher
+    critical: TermMatcher
+    """A key function gone (messages lost, a crash, cannot join): impact high from one author."""
     pressure: TermMatcher
     churn: TermMatcher
     churn_moves: TermMatcher
@@ -98,6 +101,8 @@ class Lexicon:
     """Help-seeking phrases: a plain question is not negative (sentiment.toml)."""
     angry: TermMatcher
     """Words of anger or disgust: a question with one is a complaint (sentiment.toml)."""
+    failure: GroupedMatcher
+    """A failure told flatly: report-template headings, failure words, "works, but" words (failure.toml)."""
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -217,6 +222,8 @@ def load_lexicon() -> Lexicon:
         return _matcher(_table(section, key, where), f"{where} [{key}]", **options)
 
     sentiment = _read("sentiment.toml")
+    failure = _read("failure.toml")
+    _named(failure, FAILURE_GROUPS, "failure.toml")
     followup = _read("followup.toml")
     modules = _table(followup, "modules", "followup.toml")
     _named(modules, MODULES, "followup.toml [modules]")
@@ -232,6 +239,7 @@ def load_lexicon() -> Lexicon:
         category_cues=cues,
         scope=group(impact, "scope", "priority.toml [impact]"),
         business=group(impact, "business", "priority.toml [impact]"),
+        critical=group(impact, "critical", "priority.toml [impact]", inflect=True),
         pressure=group(urgency, "pressure", "priority.toml [urgency]"),
         churn=group(urgency, "churn", "priority.toml [urgency]", inflect=True),
         churn_moves=group(urgency, "churn_moves", "priority.toml [urgency]"),
@@ -261,4 +269,5 @@ def load_lexicon() -> Lexicon:
         ),
         asks=_matcher(_table(sentiment, "asks", "sentiment.toml"), "sentiment.toml [asks]"),
         angry=_matcher(_table(sentiment, "negative", "sentiment.toml"), "sentiment.toml [negative]"),
+        failure=_grouped(failure, "failure.toml", inflect=True),
     )

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sentiment.features import chars_marked, word_grams, words_marked
+from sentiment.features import chars_marked, word_grams, words_cued, words_marked
 
 FORMAT = "lingting-ngram-linear/1"
 FEATURES: Mapping[str, Callable[[str], list[str]]] = {
     "words": word_grams,
+    "words+cues": words_cued,
     "chars+marks": chars_marked,
     "words+marks": words_marked,
 }
@@ -55,7 +56,7 @@ class NgramLinearModel:
         return FEATURES[self.features](text)
 
     def _entries(
-        self, texts: Sequence[str]
+        self, texts: Sequence[str], extra: Sequence[Sequence[str]] | None = None
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """The TF-IDF matrix of `texts` as (text, vocabulary row, value) entries, each text's
         values scaled to unit length. Vectorised over the whole batch: per-text numpy calls
@@ -63,7 +64,7 @@ class NgramLinearModel:
         grams: list[str] = []
         lengths = np.empty(len(texts), dtype=np.intp)
         for i, text in enumerate(texts):
-            found = self.grams_of(text)
+            found = self.grams_of(text) if extra is None else [*word_grams(text), *extra[i]]
             grams += found
             lengths[i] = len(found)
         # map/fromiter keep the per-n-gram loop in C: this is the analysis's hottest line
@@ -76,9 +77,13 @@ class NgramLinearModel:
         norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(texts)))
         return owner, rows, values / norms[owner]
 
-    def logits_many(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """Texts x outputs: each output's intercept plus the dot product with its weights."""
-        owner, rows, values = self._entries(texts)
+    def logits_many(
+        self, texts: Sequence[str], extra: Sequence[Sequence[str]] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Texts x outputs: each output's intercept plus the dot product with its weights. `extra`,
+        for a "words+cues" model, the lexicon tokens of each text already found (sentiment/signals.py),
+        saves finding them again."""
+        owner, rows, values = self._entries(texts, extra)
         out = np.tile(np.asarray(self.intercepts, dtype=np.float64), (len(texts), 1))
         for k in range(len(self.outputs)):
             out[:, k] += np.bincount(owner, weights=values * self.weights[rows, k], minlength=len(texts))
@@ -88,15 +93,15 @@ class NgramLinearModel:
         """One linear output per entry of `outputs`."""
         return [float(z) for z in self.logits_many([text])[0]]
 
-    def shares(self, text: str, output: str) -> tuple[list[str], list[float]]:
+    def shares(self, text: str, output: str, extra: Sequence[str] | None = None) -> tuple[list[str], list[float]]:
         """The n-grams of `text` the model knows and each one's share of `output`'s logit."""
-        _, rows, values = self._entries([text])
+        _, rows, values = self._entries([text], None if extra is None else [extra])
         shares = values * self.weights[rows, self.outputs.index(output)]
         return [self.grams[r] for r in rows.tolist()], shares.tolist()
 
-    def contributions(self, text: str, output: str) -> list[tuple[str, float]]:
+    def contributions(self, text: str, output: str, extra: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(n-gram, its share of `output`'s logit), largest magnitude first: why the model decided."""
-        return sorted(zip(*self.shares(text, output), strict=True), key=lambda x: -abs(x[1]))
+        return sorted(zip(*self.shares(text, output, extra), strict=True), key=lambda x: -abs(x[1]))
 
     def to_dict(self) -> dict[str, Any]:
         order = sorted(range(len(self.grams)), key=self.grams.__getitem__)

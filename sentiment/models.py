@@ -46,6 +46,8 @@ CALIBRATED_NEGATIVE = 0.4
 `[analysis] negative_threshold`)."""
 MIN_LANGUAGE_EXAMPLES = 200
 """A category model speaks for a register and language only after this many labeled examples."""
+MIN_POST_EXAMPLES = 100
+"""The post model, which also reads the lexicons' tokens, speaks for a language after this many posts."""
 
 
 class ModelError(ValueError):
@@ -183,25 +185,45 @@ class CategoryModel:
     """Labeled examples per "register:language" the model learned from, e.g. {"review:en": 3000}.
     Registers: "review" (app-store reviews) and "post" (forums, social media)."""
 
+    post_linear: NgramLinearModel | None = None
+    """The model for forum and social posts (words and lexicon tokens), when trained on enough posts."""
+
     def covers(self, lang: str, register: str) -> bool:
-        return self.coverage.get(f"{register}:{lang}", 0) >= MIN_LANGUAGE_EXAMPLES
+        needed = MIN_POST_EXAMPLES if register != "review" and self.post_linear is not None else MIN_LANGUAGE_EXAMPLES
+        return self.coverage.get(f"{register}:{lang}", 0) >= needed
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        return dict(zip(self.linear.outputs, softmax(self.linear.logits(text)), strict=True))
+    def for_register(self, register: str) -> NgramLinearModel:
+        return self.post_linear if register != "review" and self.post_linear is not None else self.linear
 
-    def cues(self, text: str, category: str, limit: int = 3) -> list[str]:
-        """The words that speak most for `category`."""
-        if category not in self.linear.outputs:
+    def probabilities(self, text: str, register: str = "review", tokens: list[str] | None = None) -> dict[str, float]:
+        """Per category; `tokens`, the lexicon tokens of a post already found (sentiment/signals.py)."""
+        linear = self.for_register(register)
+        use = tokens if tokens is not None and linear.features == "words+cues" else None
+        logits = linear.logits_many([text], None if use is None else [use])[0]
+        return dict(zip(linear.outputs, softmax([float(z) for z in logits]), strict=True))
+
+    def cues(
+        self, text: str, category: str, limit: int = 3, register: str = "review", tokens: list[str] | None = None
+    ) -> list[str]:
+        """The words that speak most for `category` (lexicon tokens left out)."""
+        linear = self.for_register(register)
+        if category not in linear.outputs:
             return []
-        return [g for g, share in self.linear.contributions(text, category) if share > 0][:limit]
+        extra = tokens if tokens is not None and linear.features == "words+cues" else None
+        shares = linear.contributions(text, category, extra)
+        return [g for g, share in shares if share > 0 and not g.startswith("§")][:limit]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "category", "coverage": dict(self.coverage), "model": self.linear.to_dict()}
+        data = {"kind": "category", "coverage": dict(self.coverage), "model": self.linear.to_dict()}
+        if self.post_linear is not None:
+            data["post_model"] = self.post_linear.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CategoryModel:
         coverage = {str(k): int(v) for k, v in dict(data["coverage"]).items()}
-        return cls(linear=NgramLinearModel.from_dict(data["model"]), coverage=coverage)
+        post = NgramLinearModel.from_dict(data["post_model"]) if data.get("post_model") else None
+        return cls(linear=NgramLinearModel.from_dict(data["model"]), coverage=coverage, post_linear=post)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Impact (影响范围 x 影响程度), for a problem (functional, bug, experience, service):
   high    the text says many users are hit (所有用户, all users), the customer's business is hurt,
-          or the fault is critical (业务停了, 数据丢失, production down)
+          the fault is critical (业务停了, 数据丢失, production down), or a key function is gone even
+          for one author (messages lost, a crash, cannot join or log in: priority.toml [impact.critical])
   medium  a function fails or the app crashes, or quality is degraded (卡顿, echo)
   low     inconvenience, cosmetic detail, or no fault described
 A question, a feature request or praise is not a fault: impact low (a cluster's authors may raise it).
@@ -102,6 +103,11 @@ class PriorityRules:
             impact = "high"
             said = _quote(business)
             reasons.append(f"影响程度: 影响业务 ({said}) / impact: the business is hurt ({said})")
+        critical = self._live(self._lexicon.critical, text)
+        if critical:
+            impact = "high"
+            said = _quote(critical)
+            reasons.append(f"影响程度: 关键功能失效 ({said}) / impact: a key function is gone ({said})")
         for severity in ("critical", "severe", "degraded", "minor", "cosmetic"):
             terms = [h.term for h in evidence.live if h.theme.severity == severity]
             if terms:

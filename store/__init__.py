@@ -2,7 +2,17 @@
 
 from store import crawl_state
 from store.analyses import AnalysisChanges, posts_for_analysis, write_analyses
-from store.database import ClusterTriage, Fingerprint, MatchFn, Store, StoreError, TriageFn, UpsertResult, utc_now
+from store.database import (
+    ClusterTriage,
+    Fingerprint,
+    IncidentFn,
+    MatchFn,
+    Store,
+    StoreError,
+    TriageFn,
+    UpsertResult,
+    utc_now,
+)
 from store.outbox import Outbox
 from store.reviews import ReviewError, ReviewState, add_review, cluster_state, latest_review, reviews, undo_last
 from store.runs import ever_yielded, last_success, record_run, runs_of, source_runs
@@ -11,6 +21,7 @@ __all__ = [
     "AnalysisChanges",
     "ClusterTriage",
     "Fingerprint",
+    "IncidentFn",
     "MatchFn",
     "Outbox",
     "ReviewError",

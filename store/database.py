@@ -59,6 +59,12 @@ class Fingerprint:
 
 
 MatchFn = Callable[[bytes, int, bytes, int], float]
+IncidentFn = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
+"""(a new post, an earlier post; each a posts row with its analysis decoded) -> the same incident.
+Asked with an empty earlier post: may the new post join near-copies at all (a reply that answers
+rather than reports may quote the report's error message)."""
+INCIDENT_CANDIDATES = 2000
+"""At most this many earlier posts (its thread's, and complaints close in time) are asked."""
 """Near-duplicate score of two posts from (signature, shingle count) pairs; 0.0 means not a copy."""
 
 
@@ -69,6 +75,10 @@ class UpsertResult:
     new: bool
     changed: bool
     """True when the post is new or its text changed since it was stored."""
+
+
+def row_with(row: Mapping[str, Any], analysis: Mapping[str, Any]) -> dict[str, Any]:
+    return {**row, "analysis": dict(analysis)}
 
 
 def _decode(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -154,12 +164,16 @@ class Store:
         match: MatchFn,
         window_days: int = 14,
         source_name: str | None = None,
+        incident: IncidentFn | None = None,
+        incident_window_hours: float = 24 * 7,
     ) -> UpsertResult:
         """Insert or update one post keyed on (source, source_post_id) and keep its cluster current.
 
         A post already stored with the same text changes nothing (a re-crawl adds no row). A new
         post joins the cluster of an exact copy, else of the earlier post that `match` scores
-        highest, else starts a cluster of its own.
+        highest, else of the earliest cluster with a post `incident` says tells of the same
+        incident (asked of its thread's posts and of complaints within `incident_window_hours`), else starts a
+        cluster of its own.
         """
         now = utc_now()
         with self.transaction():
@@ -181,7 +195,10 @@ class Store:
                 self.conn.execute(f"UPDATE posts SET {sets} WHERE id = :id", {**row, "id": post_id})
                 self.conn.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
             else:
-                matched = self._matching_clusters(fingerprint, match)
+                near = incident is None or incident(row_with(row, analysis), {})
+                matched = self._matching_clusters(fingerprint, match if near else None)
+                if not matched and incident is not None:
+                    matched = self._incident_clusters(row, analysis, incident, incident_window_hours)
                 cluster_id = matched[0] if matched else self._new_cluster(post, now)
                 row["cluster_id"] = cluster_id
                 cols = ", ".join(row)
@@ -232,13 +249,13 @@ class Store:
         row["updated_at"] = now
         return row
 
-    def _matching_clusters(self, fp: Fingerprint, match: MatchFn) -> list[int]:
-        """Every cluster holding a copy or near-copy of `fp`, oldest first."""
+    def _matching_clusters(self, fp: Fingerprint, match: MatchFn | None) -> list[int]:
+        """Every cluster holding a copy or near-copy of `fp`, oldest first (copies only without `match`)."""
         exact = self.conn.execute(
             "SELECT cluster_id FROM posts WHERE content_key = ? ORDER BY id LIMIT 1", (fp.content_key,)
         ).fetchone()
         found = {int(exact[0])} if exact else set()
-        if fp.bands:
+        if fp.bands and match is not None:
             marks = ",".join("?" * len(fp.bands))
             candidates = self.conn.execute(
                 "SELECT DISTINCT p.cluster_id, p.minhash, p.shingles"
@@ -251,6 +268,28 @@ class Store:
                 if cid not in found and match(fp.minhash, fp.shingles, blob, size) > 0
             }
         return sorted(found)
+
+    def _incident_clusters(
+        self, row: Mapping[str, Any], analysis: Mapping[str, Any], incident: IncidentFn, hours: float
+    ) -> list[int]:
+        """The earliest cluster holding a post of the same incident as the new post `row`."""
+        candidates = self.query(
+            "SELECT id, cluster_id, source, kind, thread_id, source_post_id, author, author_id, created_at,"
+            " first_seen_at, analysis FROM posts"
+            " WHERE (:thread IS NOT NULL AND source = :source AND (thread_id = :thread OR source_post_id = :thread))"
+            " OR (complaint = 1"
+            " AND abs(julianday(coalesce(created_at, first_seen_at)) - julianday(:when)) * 24 <= :hours)"
+            " ORDER BY cluster_id, id LIMIT :limit",
+            {
+                "thread": row.get("thread_id"),
+                "source": row.get("source"),
+                "when": row.get("created_at") or row["first_seen_at"],
+                "hours": hours,
+                "limit": INCIDENT_CANDIDATES,
+            },
+        )
+        new = row_with(row, analysis)
+        return next(([int(c["cluster_id"])] for c in map(_decode, candidates) if incident(new, c)), [])
 
     def _merge(self, absorbed: int, *, into: int) -> None:
         """A post that copies two clusters shows they are one: the older keeps its intake id."""

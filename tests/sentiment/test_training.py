@@ -76,3 +76,29 @@ def test_category_training_counts_registers_and_languages() -> None:
 def test_t2s_table_keeps_simplified_characters() -> None:
     source = 'zh2hans = {\n    "閃": "闪",\n    "万": "万",\n    "余": "余",\n    "餘": "余",\n    "余": "馀",\n}\n'
     assert t2s_table(source) == {"閃": "闪", "餘": "余"}
+
+
+def test_stratified_folds_spread_every_class_and_are_fixed() -> None:
+    from sentiment.folds import stratified_folds
+
+    labels = ["a"] * 10 + ["b"] * 5 + ["c"] * 3
+    folds = stratified_folds(labels)
+    assert folds == stratified_folds(labels)
+    for label in "ab":
+        assert sorted(f for f, y in zip(folds, labels, strict=True) if y == label) == sorted(
+            [0, 1, 2, 3, 4] * (labels.count(label) // 5)
+        )
+
+
+def test_posts_get_their_own_category_model_on_words_and_lexicon_tokens() -> None:
+    examples = [CategoryExample(f"app crashes {i}", "bug", "en", "review") for i in range(15)]
+    examples += [CategoryExample(f"love it {i}", "other", "en", "review") for i in range(15)]
+    examples += [CategoryExample(f"SDK crashes on launch {i}", "bug", "en", "post") for i in range(12)]
+    examples += [CategoryExample(f"how do I set the callback {i}?", "question", "en", "post") for i in range(12)]
+    trained = train_category(examples, t2s={}, folds=0)
+    model = trained.model
+    assert model.post_linear is not None and model.post_linear.features == "words+cues"
+    assert any(g.startswith("§") for g in model.post_linear.grams)
+    assert max(model.probabilities("how do i set the callback?", "post").items(), key=lambda kv: kv[1])[0] == "question"
+    assert set(model.probabilities("crash", "review")) == {"bug", "other"}
+    assert type(model).from_dict(model.to_dict()).post_linear is not None
