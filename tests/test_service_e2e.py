@@ -108,17 +108,19 @@ def tickets(config: Path) -> list[dict]:
 
 
 def ticketed_posts(config: Path) -> set[tuple[str, str]]:
-    """The posts whose cluster became a ticket.
+    """The posts (not replies) whose cluster became a ticket.
 
-    Not the clusters themselves: which posts share a cluster can depend on the order they were
-    stored in (a post whose text later changes, e.g. an excerpt completed by its full text, keeps
-    its cluster), and a crawl interrupted and resumed stores in another order than one clean crawl.
+    Not the clusters themselves, and not replies: which posts share a cluster can depend on the
+    order they were stored in (a post whose text later changes, e.g. an excerpt completed by its full
+    text, keeps its cluster; a reply joins its thread's incident only if that incident was stored
+    before it), and a crawl interrupted and resumed stores in another order than one clean crawl.
+    Every reply is still stored exactly once (`post_keys`); only the incident it landed in differs.
     """
     store = Store(load_settings(config).database_path)
     try:
         rows = store.query(
             "SELECT p.source, p.source_post_id FROM posts p JOIN clusters c ON c.id = p.cluster_id"
-            " WHERE c.intake_id IN (SELECT intake_id FROM exports)"
+            " WHERE c.intake_id IN (SELECT intake_id FROM exports) AND p.kind != 'comment'"
         )
     finally:
         store.close()
