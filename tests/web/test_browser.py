@@ -48,6 +48,10 @@ def test_filter_by_category(page: Any, site: ReviewSite) -> None:
 
 def test_search_a_chinese_word(page: Any, site: ReviewSite) -> None:
     log_in(page, site)
+    # The crash reports are P1 and went out at once, so the search runs over every tab.
+    page.click(".tabs a[data-tab=all]")
+    page.wait_for_url(re.compile(r"tab=all"))
+    everything = tab_count(page, "all")
     press(page, "/")  # the search box takes the focus
     page.keyboard.type("闪退")
     page.keyboard.press("Enter")
@@ -55,7 +59,7 @@ def test_search_a_chinese_word(page: Any, site: ReviewSite) -> None:
     titles = page.eval_on_selector_all("tr.item a.open", "els => els.map(e => e.textContent)")
     assert any("闪退" in t for t in titles), titles
     assert not any("Onboarding to VoxLink is painful" in t for t in titles)
-    assert 0 < tab_count(page, "pending") < 30
+    assert 0 < tab_count(page, "all") < everything
     assert page.input_value("#search") == "闪退"
 
 
