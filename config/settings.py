@@ -143,6 +143,12 @@ class CrawlSettings(_Model):
     is kept, and the cut is marked in the raw record and counted."""
 
 
+class StoreSettings(_Model):
+    retention_days: int = Field(default=90, ge=0)
+    """Posts' raw source records and cached response bodies older than this many days are dropped
+    after each crawl (and by `lingting prune`); the posts themselves are kept. 0 keeps everything."""
+
+
 class AnalysisSettings(_Model):
     negative_threshold: float = Field(default=0.4, ge=0, le=1)
     """Sentiment below this (0 = most negative) counts as negative."""
@@ -163,6 +169,7 @@ class Settings(_Model):
     products: list[Product] = Field(min_length=1)
     sources: list[SourceSettings] = Field(default_factory=list)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     base_dir: Path = Field(default=Path("."), exclude=True)

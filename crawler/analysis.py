@@ -1,7 +1,7 @@
 """Analysis of one stored post and triage of its cluster, shared by the pipeline and `reanalyze`.
 
-One `Analyzer` and one `Store` per process and database: several spiders crawl in one process and
-the models behind the analyzer are slow to load.
+An `Analyzer` is cheap to build after the first: the models and lexicons behind it are loaded once
+per process (sentiment/models.py, sentiment/lexicon.py), so each pipeline builds its own.
 """
 
 from __future__ import annotations
@@ -26,22 +26,10 @@ from sentiment.fingerprint import (
 from store import ClusterTriage, Fingerprint, MatchFn, Store, TriageFn
 
 _SEVERITY = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
-_stores: dict[str, Store] = {}
-_analyzers: dict[int, Analyzer] = {}
 
 
-def shared_store(settings: Settings) -> Store:
-    path = str(settings.database_path.resolve())
-    if path not in _stores:
-        _stores[path] = Store(path)
-    return _stores[path]
-
-
-def shared_analyzer(settings: Settings) -> Analyzer:
-    key = hash(settings.model_dump_json(include={"products", "analysis"}))
-    if key not in _analyzers:
-        _analyzers[key] = Analyzer(settings.products, settings.analysis)
-    return _analyzers[key]
+def build_analyzer(settings: Settings) -> Analyzer:
+    return Analyzer(settings.products, settings.analysis)
 
 
 def own_text(post: Mapping[str, Any]) -> str:
@@ -53,11 +41,19 @@ def own_text(post: Mapping[str, Any]) -> str:
 def fingerprint(post: Mapping[str, Any], *, ignore: Sequence[str] = ()) -> Fingerprint:
     """The post's fingerprint, without the words in `ignore`: the product's own names are in every
     post about it, so they say nothing about two posts being copies and only make short posts alike."""
-    text = own_text(post)
-    if ignore:
-        text = _ignored(tuple(ignore)).sub(" ", text)
+    text = _compared_text(post, ignore)
     signature = minhash(text)
     return Fingerprint(content_key(text), signature_bytes(signature), shingle_count(text), band_keys(signature))
+
+
+def post_key(post: Mapping[str, Any], *, ignore: Sequence[str] = ()) -> str:
+    """The content key the store keeps for the post (its fingerprint's), without the minhash's cost."""
+    return content_key(_compared_text(post, ignore))
+
+
+def _compared_text(post: Mapping[str, Any], ignore: Sequence[str]) -> str:
+    text = own_text(post)
+    return _ignored(tuple(ignore)).sub(" ", text) if ignore else text
 
 
 @cache
@@ -112,25 +108,34 @@ def about_product(post: Mapping[str, Any]) -> str | None:
 
 def analyze_post(analyzer: Analyzer, post: Mapping[str, Any]) -> Analysis:
     """A normalized (or stored) post analyzed as the pipeline does it."""
+    return analyzer.analyze(**analysis_input(post))
+
+
+def analyze_posts(analyzer: Analyzer, posts: Sequence[Mapping[str, Any]]) -> list[Analysis]:
+    """`analyze_post` of each, with the models run in batches."""
+    return analyzer.analyze_many(analysis_input(p) for p in posts)
+
+
+def analysis_input(post: Mapping[str, Any]) -> dict[str, Any]:
+    """The analyzer's arguments for a post: `analyze`'s keywords, also the dict `analyze_many` takes."""
     # A comment is judged on its own words; its thread's title would lend it the thread's complaint,
     # so the title is context for relevance only.
     comment = post.get("kind") == "comment"
-    return analyzer.analyze(
-        post.get("text") or "",
-        title=None if comment else post.get("title"),
-        lang=post.get("lang"),
-        source=post.get("source"),
-        rating=star_rating(post),
-        thread_title=post.get("title") if comment else None,
-        about=about_product(post),
-    )
+    return {
+        "text": post.get("text") or "",
+        "title": None if comment else post.get("title"),
+        "lang": post.get("lang"),
+        "source": post.get("source"),
+        "rating": star_rating(post),
+        "thread_title": post.get("title") if comment else None,
+        "about": about_product(post),
+    }
 
 
-def analyze_and_store(
-    post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
-) -> tuple[bool, bool]:
-    """Analyze and upsert one normalized post; returns (new, complaint)."""
-    analysis = analyze_post(analyzer, post)
+def store_analyzed(
+    post: Mapping[str, Any], analysis: Analysis, *, store: Store, settings: Settings, source_name: str | None
+) -> bool:
+    """Upsert one analyzed post and keep its cluster current; True when the post is new."""
     result = store.upsert_post(
         post,
         analysis.to_dict(),
@@ -140,4 +145,4 @@ def analyze_and_store(
         window_days=settings.analysis.cluster_window_days,
         source_name=source_name,
     )
-    return result.new, analysis.complaint
+    return result.new

@@ -21,15 +21,15 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from config import load_settings
-from crawler.analysis import shared_store
 from crawler.blocking import backoff_seconds, detect_block, quota_reset, retry_after
+from crawler.context import lingting_settings
 from crawler.report import count, note_blocked
 from store import Store
 from store.crawl_state import cached_response, save_response, set_backoff
@@ -83,10 +83,16 @@ _limits: WeakKeyDictionary[Any, SourceLimits] = WeakKeyDictionary()
 def source_limits(crawler: Any) -> SourceLimits:
     """The one SourceLimits of a crawler, shared by its middlewares."""
     if crawler not in _limits:
-        settings = load_settings(crawler.settings["LINGTING_CONFIG"])
         minutes = crawler.settings.getfloat("LINGTING_BLOCKED_BACKOFF_MINUTES", 60.0)
-        _limits[crawler] = SourceLimits(crawler, shared_store(settings), minutes)
+        _limits[crawler] = SourceLimits(crawler, own_store(crawler), minutes)
     return _limits[crawler]
+
+
+def own_store(crawler: Any) -> Store:
+    """A connection for one middleware of the crawler, closed when its spider closes."""
+    store = Store(lingting_settings(crawler.settings).database_path)
+    crawler.signals.connect(lambda spider=None, reason=None: store.close(), signal=signals.spider_closed, weak=False)
+    return store
 
 
 def _cookie_env(crawler: Any, source_name: str) -> str | None:
@@ -200,7 +206,7 @@ class ConditionalRequestsMiddleware:
     def from_crawler(cls, crawler: Any) -> ConditionalRequestsMiddleware:
         if not crawler.settings.getbool("LINGTING_INCREMENTAL", True):
             raise NotConfigured("incremental crawling is off")
-        return cls(crawler, shared_store(load_settings(crawler.settings["LINGTING_CONFIG"])))
+        return cls(crawler, own_store(crawler))
 
     @staticmethod
     def _applies(request: Any) -> bool:

@@ -20,8 +20,10 @@ from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
 
 from config.settings import Settings
+from crawler.context import SETTINGS_KEY
 from crawler.spiders import SPIDERS
 from store import Store, record_run, runs_of, utc_now
+from store.retention import prune
 
 
 class CrawlSetupError(Exception):
@@ -75,6 +77,7 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
     scrapy_settings.setdict(
         {
             "LINGTING_CONFIG": str(config_path),
+            SETTINGS_KEY: settings,  # loaded once: every spider, pipeline and middleware takes it from here
             "LINGTING_RUN_ID": run_id,
             "LINGTING_PROGRESS": True,
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
@@ -93,6 +96,11 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
         done.addErrback(_note_failure, failures, source_names)
     process.start()
     record_missing(settings, run_id, grouped, failures, started_at)
+    store = Store(settings.database_path)
+    try:
+        prune(store, settings.store.retention_days)
+    finally:
+        store.close()
     return run_id
 
 
@@ -107,6 +115,15 @@ def record_missing(
 ) -> None:
     """An unhealthy run for every source the crawl did not record (its spider failed to start or crashed)."""
     store = Store(settings.database_path)
+    try:
+        _record_missing(store, run_id, grouped, failures, started_at)
+    finally:
+        store.close()
+
+
+def _record_missing(
+    store: Store, run_id: str, grouped: dict[str, list[str]], failures: dict[str, str], started_at: str
+) -> None:
     recorded = {row["source_name"] for row in runs_of(store, run_id)}
     for source_type, names in grouped.items():
         for name in names:

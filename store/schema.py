@@ -196,4 +196,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE crawl_runs ADD COLUMN too_large INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE crawl_runs ADD COLUMN cut_posts INTEGER NOT NULL DEFAULT 0
     """,
+    # 11: the store at a million posts: a post's bands found by post (an edited post's old bands
+    # were deleted by scanning every band), the review page's flagged clusters, and the retention
+    # step's scans by age (posts' raw records, cached response bodies)
+    """
+    CREATE INDEX post_bands_post ON post_bands (post_id);
+    CREATE INDEX clusters_flagged ON clusters (flagged, priority) WHERE merged_into IS NULL;
+    CREATE INDEX posts_first_seen ON posts (first_seen_at);
+    CREATE INDEX http_cache_stored ON http_cache (stored_at)
+    """,
 ]
