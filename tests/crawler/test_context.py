@@ -13,6 +13,7 @@ from crawler.middlewares import ConditionalRequestsMiddleware, RateLimitMiddlewa
 from crawler.pipelines import StorePipeline
 from crawler.report import CrawlReport
 from crawler.spiders import SPIDERS
+from crawler.spiders.base import ListeningSpider
 
 CONFIG = """database = "l.db"
 products = [{ name = "VoxLink" }]
@@ -31,6 +32,7 @@ def test_components_take_the_settings_the_spider_loaded_once(tmp_path: Path) -> 
     assert isinstance(model, Settings) and model.database_path == tmp_path / "l.db"
     config.unlink()  # nothing below may read it again
     spider = crawler._create_spider()
+    assert isinstance(spider, ListeningSpider)
     pipeline = StorePipeline.from_crawler(crawler)
     ConditionalRequestsMiddleware.from_crawler(crawler)
     RateLimitMiddleware.from_crawler(crawler)
