@@ -138,6 +138,9 @@ class CrawlSettings(_Model):
     cannot fill the memory)."""
     warn_response_mb: float = Field(default=8, gt=0, le=1024)
     """An answer larger than this is logged as large."""
+    ingest_process: bool = True
+    """Posts are analyzed and stored by a process of their own while the crawl goes on; false: in the
+    crawl's process (slower; for debugging)."""
     max_post_chars: int = Field(default=100_000, ge=1_000)
     """A post's text (and each text field of its raw record) is cut to this many characters: the head
     is kept, and the cut is marked in the raw record and counted."""

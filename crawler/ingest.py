@@ -35,6 +35,9 @@ class Stored:
     new: bool = False
     complaint: bool = False
     error: str | None = None
+    lost: bool = False
+    """Not stored for no fault of the post's (the ingest stopped, the database failed): the source's
+    run is then not healthy; the next crawl fetches the post again, as its checkpoint was not committed."""
 
 
 def _fragment(post: Mapping[str, Any], known: StoredPost) -> bool:

@@ -16,6 +16,7 @@ one `crawl_runs` row per source it crawled is written, with the source's health 
     refused        requests not sent: off-site redirects, private addresses (crawler/targets.py)
     too_large      answers dropped for their size; cut_posts: posts cut to their head (crawler/limits.py)
     failed_requests  requests that ended in an error (HTTP error, no answer, refused, too large)
+    not_stored     posts lost to a stopped ingest process or a failing database (the source is unhealthy)
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ COUNTERS = (
     "too_large",
     "cut_posts",
     "failed_requests",
+    "not_stored",
 )
 MAX_SAMPLES = 20
 MAX_SKIPPED_SAMPLES = 3

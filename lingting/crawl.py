@@ -1,4 +1,7 @@
-"""Run the configured spiders in this process with Scrapy's CrawlerProcess.
+"""Run the configured spiders in this process with Scrapy's CrawlerProcess, and the ingest beside it.
+
+The spiders crawl here; posts are analyzed and stored by one ingest process started for the crawl
+(crawler/ingest_process.py; `[crawl] ingest_process = false` keeps them in this process).
 
 Without `verbose`, nothing of Scrapy's or Twisted's log reaches the terminal: what went wrong is
 counted per source and told by the run summary, in one line per source. A source whose spider
@@ -11,6 +14,7 @@ import logging
 import sys
 import uuid
 from collections import defaultdict
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from twisted.python.failure import Failure
 
 from config.settings import Settings
 from crawler.context import SETTINGS_KEY
+from crawler.ingest_process import start_ingest, stop_ingest
 from crawler.spiders import SPIDERS
 from store import Store, record_run, runs_of, utc_now
 from store.retention import prune
@@ -88,13 +93,21 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
     )
     if not verbose:
         _quiet_log()
-    process = CrawlerProcess(scrapy_settings)
     failures: dict[str, str] = {}
     started_at = utc_now()
-    for source_type, source_names in grouped.items():
-        done = process.crawl(SPIDERS[source_type], sources=",".join(source_names))
-        done.addErrback(_note_failure, failures, source_names)
-    process.start()
+    if settings.crawl.ingest_process:
+        ingest, address, folder = start_ingest(settings, verbose=verbose)
+        scrapy_settings.set("LINGTING_INGEST_ADDRESS", address, priority="cmdline")
+    try:
+        process = CrawlerProcess(scrapy_settings)
+        for source_type, source_names in grouped.items():
+            done = process.crawl(SPIDERS[source_type], sources=",".join(source_names))
+            done.addErrback(_note_failure, failures, source_names)
+        process.start()
+    finally:
+        if settings.crawl.ingest_process:
+            _stop(ingest, address)
+            folder.cleanup()
     record_missing(settings, run_id, grouped, failures, started_at)
     store = Store(settings.database_path)
     try:
@@ -102,6 +115,16 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
     finally:
         store.close()
     return run_id
+
+
+def _stop(ingest: Any, address: str) -> None:
+    """The pipelines have had every batch answered; the ingest process only has to exit."""
+    if ingest.is_alive():
+        with suppress(OSError):
+            stop_ingest(address)
+    ingest.join(timeout=60)
+    if ingest.is_alive():
+        ingest.kill()
 
 
 def _note_failure(failure: Failure, failures: dict[str, str], names: list[str]) -> None:
