@@ -1,8 +1,8 @@
 """Ingest in a process of its own, fed by the crawl process's pipelines through a local socket.
 
 Crawling is I/O and ingest (analyze, store, cluster) is CPU: in one process the crawl waits on the
-analysis. `lingting crawl` starts one ingest process (`start_ingest`), which alone writes posts
-and checkpoints; every spider's pipeline connects to it (`IngestLink`) and sends its batches and
+analysis. `lingting crawl` starts one ingest process (`start_ingest`), which alone writes posts,
+checkpoints and cached pages; every spider's pipeline connects to it (`IngestLink`) and sends its batches and
 checkpoints in the order the spider yielded them. One worker thread takes the messages of all
 connections in turn, so a checkpoint is committed after the posts it covers, and only if they
 were stored (crawler/incremental.py).
@@ -21,7 +21,7 @@ import queue
 import tempfile
 import threading
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
@@ -32,6 +32,7 @@ from crawler.analysis import build_analyzer
 from crawler.incremental import Checkpoint, CrawlState
 from crawler.ingest import Ingest, Stored
 from store import Store
+from store.crawl_state import save_response
 
 log = logging.getLogger(__name__)
 SOCKET_NAME = "ingest.sock"
@@ -46,13 +47,26 @@ class Batch:
     source_names: list[str | None]
 
 
+@dataclass(frozen=True)
+class CachedPage:
+    """A response to keep with its validators (store/crawl_state.py save_response), written here too."""
+
+    url: str
+    source_name: str | None
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+
 class IngestLink:
     """A pipeline's connection to the ingest process: batches out, what became of them back."""
 
     def __init__(self, address: str) -> None:
         self.conn: Connection = Client(address, family="AF_UNIX")
 
-    def send(self, message: Batch | Checkpoint) -> None:
+    def send(self, message: Batch | Checkpoint | CachedPage) -> None:
         self.conn.send(message)
 
     def replies(self, *, wait: bool) -> list[tuple[int, list[Stored]]]:
@@ -151,6 +165,9 @@ def _handle(conn: Connection, message: Any, ingest: Ingest, state: CrawlState) -
             why = f"not stored: {type(exc).__name__}: {exc} / 未能入库"
             outcomes = [Stored(error=f"post {p.get('source_post_id')} {why}", lost=True) for p in message.posts]
         _answer(conn, (message.number, outcomes))
+    elif isinstance(message, CachedPage):
+        # Written by the one writer: in the crawl process it would wait for every batch's transaction.
+        save_response(ingest.store, **asdict(message))
     elif message == _DONE:
         _answer(conn, _DONE)
     elif not state.commit(message):

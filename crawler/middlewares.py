@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -30,6 +31,7 @@ from twisted.internet.task import deferLater
 
 from crawler.blocking import backoff_seconds, detect_block, quota_reset, retry_after
 from crawler.context import lingting_settings
+from crawler.ingest_process import CachedPage, IngestLink
 from crawler.report import count, note_blocked
 from store import Store
 from store.crawl_state import cached_response, save_response, set_backoff
@@ -198,15 +200,21 @@ class RateLimitMiddleware:
 class ConditionalRequestsMiddleware:
     """Ask "changed since?" with the validators of the stored response; a 304 gives back the stored body."""
 
-    def __init__(self, crawler: Any, store: Store) -> None:
+    def __init__(self, crawler: Any, store: Store, link: IngestLink | None = None) -> None:
         self.crawler = crawler
         self.store = store
+        self.link = link
+        """Where responses are kept when an ingest process writes the database (crawler/ingest_process.py)."""
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ConditionalRequestsMiddleware:
         if not crawler.settings.getbool("LINGTING_INCREMENTAL", True):
             raise NotConfigured("incremental crawling is off")
-        return cls(crawler, own_store(crawler))
+        address = crawler.settings.get("LINGTING_INGEST_ADDRESS")
+        link = IngestLink(address) if address else None
+        if link is not None:
+            crawler.signals.connect(lambda spider=None, reason=None: link.close(), signals.spider_closed, weak=False)
+        return cls(crawler, own_store(crawler), link)
 
     @staticmethod
     def _applies(request: Any) -> bool:
@@ -245,8 +253,7 @@ class ConditionalRequestsMiddleware:
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
         if response.status == 200 and (etag or modified):
-            save_response(
-                self.store,
+            page = CachedPage(
                 url=request.url,
                 source_name=name,
                 status=response.status,
@@ -257,4 +264,14 @@ class ConditionalRequestsMiddleware:
                 etag=etag.decode("latin-1") if etag else None,
                 last_modified=modified.decode("latin-1") if modified else None,
             )
+            self._keep(page)
         return response
+
+    def _keep(self, page: CachedPage) -> None:
+        if self.link is None:
+            save_response(self.store, **asdict(page))
+            return
+        try:
+            self.link.send(page)
+        except OSError:  # the ingest is gone (the run says so): from now on the page is kept from here
+            self.link = None
