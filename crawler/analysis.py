@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache, partial
 from typing import Any
 
+import numpy as np
+
 from config.settings import AnalysisSettings, Settings
 from sentiment import Analysis, Analyzer, cluster_priority
 from sentiment.analyzer import stars_of
@@ -19,9 +21,11 @@ from sentiment.fingerprint import (
     content_key,
     minhash,
     near_duplicate_score,
+    near_duplicate_scores,
     shingle_count,
     signature_bytes,
     signature_from_bytes,
+    signatures_from_bytes,
 )
 from store import ClusterTriage, Fingerprint, MatchFn, Store, TriageFn
 
@@ -61,18 +65,37 @@ def _ignored(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
 
 
-def matcher(settings: AnalysisSettings) -> MatchFn:
-    def match(a: bytes, size_a: int, b: bytes, size_b: int) -> float:
+class Matcher:
+    """The store's MatchFn for the configured thresholds; `many` scores a post's candidates at once."""
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.jaccard = settings.near_duplicate_similarity
+        self.containment = settings.near_duplicate_containment
+
+    def __call__(self, a: bytes, size_a: int, b: bytes, size_b: int) -> float:
         return near_duplicate_score(
             signature_from_bytes(a),
             size_a,
             signature_from_bytes(b),
             size_b,
-            jaccard=settings.near_duplicate_similarity,
-            containment=settings.near_duplicate_containment,
+            jaccard=self.jaccard,
+            containment=self.containment,
         )
 
-    return match
+    def many(self, a: bytes, size_a: int, others: list[bytes], sizes: list[int]) -> list[float]:
+        scores = near_duplicate_scores(
+            signature_from_bytes(a),
+            size_a,
+            signatures_from_bytes(others),
+            np.asarray(sizes, dtype=np.int64),
+            jaccard=self.jaccard,
+            containment=self.containment,
+        )
+        return [float(s) for s in scores]
+
+
+def matcher(settings: AnalysisSettings) -> MatchFn:
+    return Matcher(settings)
 
 
 def cluster_triage(

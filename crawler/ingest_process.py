@@ -40,6 +40,10 @@ _DONE = ("done",)
 QUEUED = 64
 
 
+class IngestError(Exception):
+    """The ingest process could not start."""
+
+
 @dataclass(frozen=True)
 class Batch:
     number: int
@@ -98,7 +102,9 @@ def start_ingest(settings: Settings, *, verbose: bool = False) -> tuple[Any, str
     while not ready.wait(0.2):
         if not process.is_alive():
             folder.cleanup()
-            raise RuntimeError(f"the ingest process could not start (exit {process.exitcode}) / 入库进程无法启动")
+            raise IngestError(
+                f"the ingest process could not start (exit {process.exitcode}); -v shows why / 入库进程无法启动"
+            )
     return process, address, folder
 
 

@@ -65,6 +65,7 @@ def init(path: Path, force: bool) -> None:
 def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verbose: bool) -> bool:
     """Crawl and print the run summary; True when every source crawled was healthy."""
     from crawler.analysis import build_analyzer
+    from crawler.ingest_process import IngestError
     from lingting.crawl import CrawlSetupError, run_crawl
     from sentiment.models import ModelError
     from store import Store, runs_of
@@ -72,7 +73,7 @@ def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verb
     # A database or models that cannot be opened are told before any crawl; the crawl runs in this
     # process, so its pipelines find the models already loaded.
     store = Store(settings.database_path)
-    with user_errors(CrawlSetupError, ModelError):
+    with user_errors(CrawlSetupError, ModelError, IngestError):
         build_analyzer(settings)
         run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
     runs = runs_of(store, run_id)

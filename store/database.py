@@ -272,11 +272,7 @@ class Store:
                 f" FROM post_bands b JOIN posts p ON p.id = b.post_id WHERE b.band IN ({marks})",
                 list(fp.bands),
             ).fetchall()
-            found |= {
-                int(cid)
-                for cid, blob, size in candidates
-                if cid not in found and match(fp.minhash, fp.shingles, blob, size) > 0
-            }
+            found |= _matched(fp, [c for c in candidates if c[0] not in found], match)
         return sorted(found)
 
     def _merge(self, absorbed: int, *, into: int) -> None:
@@ -361,6 +357,15 @@ class Store:
 
     def posts(self, where: str = "1", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"SELECT * FROM posts WHERE {where} ORDER BY id", params)
+
+
+def _matched(fp: Fingerprint, candidates: list[tuple[int, bytes, int]], match: MatchFn) -> set[int]:
+    """The clusters of the candidates that `match` scores as copies; all at once if it can."""
+    many = getattr(match, "many", None)
+    if many is None or not candidates:
+        return {int(cid) for cid, blob, size in candidates if match(fp.minhash, fp.shingles, blob, size) > 0}
+    scores = many(fp.minhash, fp.shingles, [c[1] for c in candidates], [c[2] for c in candidates])
+    return {int(cid) for (cid, _, _), score in zip(candidates, scores, strict=True) if score > 0}
 
 
 def _days_before(iso: str, days: int) -> str:
