@@ -241,7 +241,7 @@ def test_a_killed_ingest_process_leaves_the_crawl_unhealthy_and_the_next_crawl_c
         if process.poll() is None:
             process.kill()
     assert process.returncode == 1, output  # not healthy: posts were lost, and it says so
-    assert "the ingest process stopped" in output and "入库进程已停止" in output, output
+    assert "could not be stored" in output and "入库进程已停止" in output, output
     store = store_of(config)
     assert post_keys(store) < reference
 
