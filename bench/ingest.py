@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.ingest [--sizes 10000,100000] [--batch 200]
 
-Posts are real texts (the Weibo posts and reviews of ../shared/data, as bench/crawl uses them; past
-their number, two are joined) with generated ids and authors; one post in ten is a lightly edited
+Posts are real texts (the Weibo posts and reviews of ../shared/data that bench/crawl uses, and the
+online shopping reviews; past their number, the same texts reversed: new character trigrams, not
+copies) with generated ids and authors; one post in ten is a lightly edited
 copy of an earlier one (a few characters changed, a span cut, a short comment added), labelled by
 construction. lingting stores them as the ingest does (crawler/ingest.py: batches of `--batch` in
 one transaction, `Store.upsert_post`: exact and near-duplicate clustering); datasketch's MinHashLSH
@@ -18,6 +19,7 @@ joining the cluster of its first candidate. Each runs in its own process, for it
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import resource
@@ -32,7 +34,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/ingest.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.crawl import real_texts
+from bench.crawl import SHARED_DATA, real_texts
 
 COPY_EVERY = 10
 COMMENTS = ("+1 同样的问题", "我也是", "same here", "求解决", "顶", "me too, any fix?")
@@ -41,7 +43,7 @@ COMMENTS = ("+1 同样的问题", "我也是", "same here", "求解决", "顶", 
 def generated_posts(count: int, seed: int = 20261204) -> tuple[list[dict[str, Any]], dict[int, int]]:
     """`count` posts and, for each edited copy, the index of its original."""
     texts = real_texts()
-    pool = texts["zh"] + texts["en"]
+    pool = list(dict.fromkeys(texts["zh"] + texts["en"] + shopping_reviews()))
     rng = random.Random(seed)
     rng.shuffle(pool)
     posts: list[dict[str, Any]] = []
@@ -68,6 +70,11 @@ def generated_posts(count: int, seed: int = 20261204) -> tuple[list[dict[str, An
             }
         )
     return posts, original_of
+
+
+def shopping_reviews() -> list[str]:
+    with (SHARED_DATA / "online_shopping_10_cats.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return [row["review"].strip() for row in csv.DictReader(handle) if 20 <= len(row["review"].strip()) <= 400]
 
 
 def edited(text: str, rng: random.Random) -> str:
