@@ -140,9 +140,18 @@ class CrawlSettings(_Model):
     cannot fill the memory)."""
     warn_response_mb: float = Field(default=8, gt=0, le=1024)
     """An answer larger than this is logged as large."""
+    ingest_process: bool = True
+    """Posts are analyzed and stored by a process of their own while the crawl goes on; false: in the
+    crawl's process (slower; for debugging)."""
     max_post_chars: int = Field(default=100_000, ge=1_000)
     """A post's text (and each text field of its raw record) is cut to this many characters: the head
     is kept, and the cut is marked in the raw record and counted."""
+
+
+class StoreSettings(_Model):
+    retention_days: int = Field(default=90, ge=0)
+    """Posts' raw source records and cached response bodies older than this many days are dropped
+    after each crawl (and by `lingting prune`); the posts themselves are kept. 0 keeps everything."""
 
 
 class AnalysisSettings(_Model):
@@ -194,6 +203,7 @@ class Settings(_Model):
     products: list[Product] = Field(min_length=1)
     sources: list[SourceSettings] = Field(default_factory=list)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)

@@ -1,7 +1,7 @@
 """Analysis of one stored post and triage of its cluster, shared by the pipeline and `reanalyze`.
 
-One `Analyzer` and one `Store` per process and database: several spiders crawl in one process and
-the models behind the analyzer are slow to load.
+An `Analyzer` is cheap to build after the first: the models and lexicons behind it are loaded once
+per process (sentiment/models.py, sentiment/lexicon.py), so each pipeline builds its own.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache, partial
 from typing import Any
 
+import numpy as np
+
 from config.settings import AnalysisSettings, Settings
 from sentiment import Analysis, Analyzer, cluster_priority
 from sentiment.analyzer import stars_of
@@ -19,30 +21,20 @@ from sentiment.fingerprint import (
     content_key,
     minhash,
     near_duplicate_score,
+    near_duplicate_scores,
     shingle_count,
     signature_bytes,
     signature_from_bytes,
+    signatures_from_bytes,
 )
 from sentiment.incident import SAME_RELEASE_WINDOW, same_incident
 from store import ClusterTriage, Fingerprint, IncidentFn, MatchFn, Store, TriageFn
 
 _SEVERITY = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
-_stores: dict[str, Store] = {}
-_analyzers: dict[int, Analyzer] = {}
 
 
-def shared_store(settings: Settings) -> Store:
-    path = str(settings.database_path.resolve())
-    if path not in _stores:
-        _stores[path] = Store(path)
-    return _stores[path]
-
-
-def shared_analyzer(settings: Settings) -> Analyzer:
-    key = hash(settings.model_dump_json(include={"products", "analysis"}))
-    if key not in _analyzers:
-        _analyzers[key] = Analyzer(settings.products, settings.analysis)
-    return _analyzers[key]
+def build_analyzer(settings: Settings) -> Analyzer:
+    return Analyzer(settings.products, settings.analysis)
 
 
 def own_text(post: Mapping[str, Any]) -> str:
@@ -54,11 +46,19 @@ def own_text(post: Mapping[str, Any]) -> str:
 def fingerprint(post: Mapping[str, Any], *, ignore: Sequence[str] = ()) -> Fingerprint:
     """The post's fingerprint, without the words in `ignore`: the product's own names are in every
     post about it, so they say nothing about two posts being copies and only make short posts alike."""
-    text = own_text(post)
-    if ignore:
-        text = _ignored(tuple(ignore)).sub(" ", text)
+    text = _compared_text(post, ignore)
     signature = minhash(text)
     return Fingerprint(content_key(text), signature_bytes(signature), shingle_count(text), band_keys(signature))
+
+
+def post_key(post: Mapping[str, Any], *, ignore: Sequence[str] = ()) -> str:
+    """The content key the store keeps for the post (its fingerprint's), without the minhash's cost."""
+    return content_key(_compared_text(post, ignore))
+
+
+def _compared_text(post: Mapping[str, Any], ignore: Sequence[str]) -> str:
+    text = own_text(post)
+    return _ignored(tuple(ignore)).sub(" ", text) if ignore else text
 
 
 @cache
@@ -66,18 +66,37 @@ def _ignored(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
 
 
-def matcher(settings: AnalysisSettings) -> MatchFn:
-    def match(a: bytes, size_a: int, b: bytes, size_b: int) -> float:
+class Matcher:
+    """The store's MatchFn for the configured thresholds; `many` scores a post's candidates at once."""
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.jaccard = settings.near_duplicate_similarity
+        self.containment = settings.near_duplicate_containment
+
+    def __call__(self, a: bytes, size_a: int, b: bytes, size_b: int) -> float:
         return near_duplicate_score(
             signature_from_bytes(a),
             size_a,
             signature_from_bytes(b),
             size_b,
-            jaccard=settings.near_duplicate_similarity,
-            containment=settings.near_duplicate_containment,
+            jaccard=self.jaccard,
+            containment=self.containment,
         )
 
-    return match
+    def many(self, a: bytes, size_a: int, others: list[bytes], sizes: list[int]) -> list[float]:
+        scores = near_duplicate_scores(
+            signature_from_bytes(a),
+            size_a,
+            signatures_from_bytes(others),
+            np.asarray(sizes, dtype=np.int64),
+            jaccard=self.jaccard,
+            containment=self.containment,
+        )
+        return [float(s) for s in scores]
+
+
+def matcher(settings: AnalysisSettings) -> MatchFn:
+    return Matcher(settings)
 
 
 def cluster_triage(
@@ -119,25 +138,34 @@ def about_product(post: Mapping[str, Any]) -> str | None:
 
 def analyze_post(analyzer: Analyzer, post: Mapping[str, Any]) -> Analysis:
     """A normalized (or stored) post analyzed as the pipeline does it."""
+    return analyzer.analyze(**analysis_input(post))
+
+
+def analyze_posts(analyzer: Analyzer, posts: Sequence[Mapping[str, Any]]) -> list[Analysis]:
+    """`analyze_post` of each, with the models run in batches."""
+    return analyzer.analyze_many(analysis_input(p) for p in posts)
+
+
+def analysis_input(post: Mapping[str, Any]) -> dict[str, Any]:
+    """The analyzer's arguments for a post: `analyze`'s keywords, also the dict `analyze_many` takes."""
     # A comment is judged on its own words; its thread's title would lend it the thread's complaint,
     # so the title is context for relevance only.
     comment = post.get("kind") == "comment"
-    return analyzer.analyze(
-        post.get("text") or "",
-        title=None if comment else post.get("title"),
-        lang=post.get("lang"),
-        source=post.get("source"),
-        rating=star_rating(post),
-        thread_title=post.get("title") if comment else None,
-        about=about_product(post),
-    )
+    return {
+        "text": post.get("text") or "",
+        "title": None if comment else post.get("title"),
+        "lang": post.get("lang"),
+        "source": post.get("source"),
+        "rating": star_rating(post),
+        "thread_title": post.get("title") if comment else None,
+        "about": about_product(post),
+    }
 
 
-def analyze_and_store(
-    post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
-) -> tuple[bool, bool]:
-    """Analyze and upsert one normalized post; returns (new, complaint)."""
-    analysis = analyze_post(analyzer, post)
+def store_analyzed(
+    post: Mapping[str, Any], analysis: Analysis, *, store: Store, settings: Settings, source_name: str | None
+) -> bool:
+    """Upsert one analyzed post and keep its cluster current; True when the post is new."""
     result = store.upsert_post(
         post,
         analysis.to_dict(),
@@ -149,4 +177,4 @@ def analyze_and_store(
         incident=incident_fn(settings),
         incident_window_hours=settings.analysis.incident_window_hours * SAME_RELEASE_WINDOW,
     )
-    return result.new, analysis.complaint
+    return result.new

@@ -20,6 +20,12 @@ def verdict(run: Mapping[str, Any], *, ever_yielded: bool, max_error_rate: float
             "backoff",
             f"skipped until {run['backoff_until']}: {reason} / 暂停抓取至 {run['backoff_until']}",
         )
+    if lost := int(run.get("not_stored", 0)):
+        return (
+            "unhealthy",
+            f"{lost} post(s) could not be stored (the ingest process stopped or the database failed);"
+            f" the next crawl fetches them again / {lost} 条帖子未能入库, 下次抓取会重新获取",
+        )
     if run.get("finish_reason", "finished") != "finished":
         return "unhealthy", f"the crawl ended early ({run['finish_reason']}) / 抓取提前结束"
     if run.get("blocked"):

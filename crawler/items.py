@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 PostKind = Literal["post", "comment", "review"]
@@ -36,4 +36,5 @@ class PostItem:
     """The configured source (lingting.toml `sources[].name`) that found the post; set by the spider."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow: the raw record is shared, not copied (a deep copy of every post cost the crawl 5 %).
+        return {f.name: getattr(self, f.name) for f in fields(self)}

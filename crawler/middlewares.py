@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from config import load_settings
-from crawler.analysis import shared_store
 from crawler.blocking import backoff_seconds, detect_block, quota_reset, retry_after
+from crawler.context import lingting_settings
+from crawler.ingest_process import CachedPage, IngestLink
 from crawler.report import count, note_blocked
 from store import Store
 from store.crawl_state import cached_response, save_response, set_backoff
@@ -83,10 +85,16 @@ _limits: WeakKeyDictionary[Any, SourceLimits] = WeakKeyDictionary()
 def source_limits(crawler: Any) -> SourceLimits:
     """The one SourceLimits of a crawler, shared by its middlewares."""
     if crawler not in _limits:
-        settings = load_settings(crawler.settings["LINGTING_CONFIG"])
         minutes = crawler.settings.getfloat("LINGTING_BLOCKED_BACKOFF_MINUTES", 60.0)
-        _limits[crawler] = SourceLimits(crawler, shared_store(settings), minutes)
+        _limits[crawler] = SourceLimits(crawler, own_store(crawler), minutes)
     return _limits[crawler]
+
+
+def own_store(crawler: Any) -> Store:
+    """A connection for one middleware of the crawler, closed when its spider closes."""
+    store = Store(lingting_settings(crawler.settings).database_path)
+    crawler.signals.connect(lambda spider=None, reason=None: store.close(), signal=signals.spider_closed, weak=False)
+    return store
 
 
 def _cookie_env(crawler: Any, source_name: str) -> str | None:
@@ -192,15 +200,21 @@ class RateLimitMiddleware:
 class ConditionalRequestsMiddleware:
     """Ask "changed since?" with the validators of the stored response; a 304 gives back the stored body."""
 
-    def __init__(self, crawler: Any, store: Store) -> None:
+    def __init__(self, crawler: Any, store: Store, link: IngestLink | None = None) -> None:
         self.crawler = crawler
         self.store = store
+        self.link = link
+        """Where responses are kept when an ingest process writes the database (crawler/ingest_process.py)."""
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ConditionalRequestsMiddleware:
         if not crawler.settings.getbool("LINGTING_INCREMENTAL", True):
             raise NotConfigured("incremental crawling is off")
-        return cls(crawler, shared_store(load_settings(crawler.settings["LINGTING_CONFIG"])))
+        address = crawler.settings.get("LINGTING_INGEST_ADDRESS")
+        link = IngestLink(address) if address else None
+        if link is not None:
+            crawler.signals.connect(lambda spider=None, reason=None: link.close(), signals.spider_closed, weak=False)
+        return cls(crawler, own_store(crawler), link)
 
     @staticmethod
     def _applies(request: Any) -> bool:
@@ -239,8 +253,7 @@ class ConditionalRequestsMiddleware:
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
         if response.status == 200 and (etag or modified):
-            save_response(
-                self.store,
+            page = CachedPage(
                 url=request.url,
                 source_name=name,
                 status=response.status,
@@ -251,4 +264,14 @@ class ConditionalRequestsMiddleware:
                 etag=etag.decode("latin-1") if etag else None,
                 last_modified=modified.decode("latin-1") if modified else None,
             )
+            self._keep(page)
         return response
+
+    def _keep(self, page: CachedPage) -> None:
+        if self.link is None:
+            save_response(self.store, **asdict(page))
+            return
+        try:
+            self.link.send(page)
+        except OSError:  # the ingest is gone (the run says so): from now on the page is kept from here
+            self.link = None

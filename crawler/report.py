@@ -16,6 +16,7 @@ one `crawl_runs` row per source it crawled is written, with the source's health 
     refused        requests not sent: off-site redirects, private addresses (crawler/targets.py)
     too_large      answers dropped for their size; cut_posts: posts cut to their head (crawler/limits.py)
     failed_requests  requests that ended in an error (HTTP error, no answer, refused, too large)
+    not_stored     posts lost to a stopped ingest process or a failing database (the source is unhealthy)
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from typing import Any
 from scrapy import signals
 from twisted.internet import task
 
-from config import load_settings
-from crawler.analysis import shared_store
+from config.settings import Settings
+from crawler.context import lingting_settings
 from crawler.health import verdict
-from store import ever_yielded, record_run, utc_now
+from store import Store, ever_yielded, record_run, utc_now
 from store.crawl_state import prune_responses
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ COUNTERS = (
     "too_large",
     "cut_posts",
     "failed_requests",
+    "not_stored",
 )
 MAX_SAMPLES = 20
 MAX_SKIPPED_SAMPLES = 3
@@ -179,8 +181,14 @@ class CrawlReport:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.progress is not None and self.progress.running:
             self.progress.stop()
-        settings = load_settings(self.crawler.settings["LINGTING_CONFIG"])
-        store = shared_store(settings)
+        settings = lingting_settings(self.crawler.settings)
+        store = Store(settings.database_path)  # the pipeline closed its own before this signal
+        try:
+            self._record(spider, reason, settings, store)
+        finally:
+            store.close()
+
+    def _record(self, spider: Any, reason: str, settings: Settings, store: Store) -> None:
         finished = utc_now()
         for source in spider.selected_sources:
             run = self._run(source, reason, finished)

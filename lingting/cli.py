@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 
 from config.settings import Settings
-from lingting import review_cmd, sources_cmd, tools
+from lingting import prune_cmd, review_cmd, sources_cmd, tools
 from lingting import train as training
 from lingting.options import LingtingGroup, UserError, config_option, load_config, user_errors
 from lingting.report import command as report_command
@@ -68,16 +68,17 @@ def init(path: Path, force: bool) -> None:
 
 def _crawl(config_path: Path, settings: Settings, sources: tuple[str, ...], verbose: bool) -> bool:
     """Crawl and print the run summary; True when every source crawled was healthy."""
-    from crawler.analysis import shared_analyzer
+    from crawler.analysis import build_analyzer
+    from crawler.ingest_process import IngestError
     from lingting.crawl import CrawlSetupError, run_crawl
     from sentiment.models import ModelError
     from store import Store, runs_of
 
     # A database or models that cannot be opened are told before any crawl; the crawl runs in this
-    # process, so its pipeline finds the same analyzer already loaded.
+    # process, so its pipelines find the models already loaded.
     store = Store(settings.database_path)
-    with user_errors(CrawlSetupError, ModelError):
-        shared_analyzer(settings)
+    with user_errors(CrawlSetupError, ModelError, IngestError):
+        build_analyzer(settings)
         run_id = run_crawl(config_path, settings, list(sources) or None, verbose=verbose)
     runs = runs_of(store, run_id)
     console.print(run_table(runs, console.size.width))
@@ -293,6 +294,7 @@ main.add_command(review_cmd.review)
 main.add_command(tools.parse)
 main.add_command(tools.analyze)
 main.add_command(sources_cmd.sources)
+main.add_command(prune_cmd.prune)
 main.add_command(training.train)
 main.add_command(training.reanalyze)
 main.add_command(service_commands.schedule)

@@ -1,4 +1,7 @@
-"""Run the configured spiders in this process with Scrapy's CrawlerProcess.
+"""Run the configured spiders in this process with Scrapy's CrawlerProcess, and the ingest beside it.
+
+The spiders crawl here; posts are analyzed and stored by one ingest process started for the crawl
+(crawler/ingest_process.py; `[crawl] ingest_process = false` keeps them in this process).
 
 Without `verbose`, nothing of Scrapy's or Twisted's log reaches the terminal: what went wrong is
 counted per source and told by the run summary, in one line per source. A source whose spider
@@ -11,6 +14,7 @@ import logging
 import sys
 import uuid
 from collections import defaultdict
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +24,11 @@ from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
 
 from config.settings import Settings
+from crawler.context import SETTINGS_KEY
+from crawler.ingest_process import start_ingest, stop_ingest
 from crawler.spiders import SPIDERS
 from store import Store, record_run, runs_of, utc_now
+from store.retention import prune
 
 
 class CrawlSetupError(Exception):
@@ -75,6 +82,7 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
     scrapy_settings.setdict(
         {
             "LINGTING_CONFIG": str(config_path),
+            SETTINGS_KEY: settings,  # loaded once: every spider, pipeline and middleware takes it from here
             "LINGTING_RUN_ID": run_id,
             "LINGTING_PROGRESS": True,
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
@@ -85,15 +93,38 @@ def run_crawl(config_path: Path, settings: Settings, names: list[str] | None = N
     )
     if not verbose:
         _quiet_log()
-    process = CrawlerProcess(scrapy_settings)
     failures: dict[str, str] = {}
     started_at = utc_now()
-    for source_type, source_names in grouped.items():
-        done = process.crawl(SPIDERS[source_type], sources=",".join(source_names))
-        done.addErrback(_note_failure, failures, source_names)
-    process.start()
+    if settings.crawl.ingest_process:
+        ingest, address, folder = start_ingest(settings, verbose=verbose)
+        scrapy_settings.set("LINGTING_INGEST_ADDRESS", address, priority="cmdline")
+    try:
+        process = CrawlerProcess(scrapy_settings)
+        for source_type, source_names in grouped.items():
+            done = process.crawl(SPIDERS[source_type], sources=",".join(source_names))
+            done.addErrback(_note_failure, failures, source_names)
+        process.start()
+    finally:
+        if settings.crawl.ingest_process:
+            _stop(ingest, address)
+            folder.cleanup()
     record_missing(settings, run_id, grouped, failures, started_at)
+    store = Store(settings.database_path)
+    try:
+        prune(store, settings.store.retention_days)
+    finally:
+        store.close()
     return run_id
+
+
+def _stop(ingest: Any, address: str) -> None:
+    """The pipelines have had every batch answered; the ingest process only has to exit."""
+    if ingest.is_alive():
+        with suppress(OSError):
+            stop_ingest(address)
+    ingest.join(timeout=60)
+    if ingest.is_alive():
+        ingest.kill()
 
 
 def _note_failure(failure: Failure, failures: dict[str, str], names: list[str]) -> None:
@@ -107,6 +138,15 @@ def record_missing(
 ) -> None:
     """An unhealthy run for every source the crawl did not record (its spider failed to start or crashed)."""
     store = Store(settings.database_path)
+    try:
+        _record_missing(store, run_id, grouped, failures, started_at)
+    finally:
+        store.close()
+
+
+def _record_missing(
+    store: Store, run_id: str, grouped: dict[str, list[str]], failures: dict[str, str], started_at: str
+) -> None:
     recorded = {row["source_name"] for row in runs_of(store, run_id)}
     for source_type, names in grouped.items():
         for name in names:

@@ -397,20 +397,20 @@ def reanalyze(config_path: Path) -> None:
     Example / 示例:
       lingting reanalyze -c lingting.toml
     """
-    from crawler.analysis import analyze_post, shared_analyzer, triage_fn
+    from crawler.analysis import analyze_posts, build_analyzer, triage_fn
     from sentiment.models import ModelError
     from store import Store, posts_for_analysis, write_analyses
 
     settings = _settings(config_path, required=True)
     assert settings is not None
     try:
-        analyzer = shared_analyzer(settings)
+        analyzer = build_analyzer(settings)
     except (ModelError, ValueError) as exc:
         raise TrainInputError(str(exc)) from None
     store = Store(settings.database_path)
     totals = [0, 0, 0, 0]
     for page in posts_for_analysis(store):
-        updates = [(row, analyze_post(analyzer, row).to_dict()) for row in page]
+        updates = [(row, a.to_dict()) for row, a in zip(page, analyze_posts(analyzer, page), strict=True)]
         changes = write_analyses(store, updates)
         for i, n in enumerate(
             (changes.posts, changes.complaint_changed, changes.category_changed, changes.priority_changed)

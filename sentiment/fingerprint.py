@@ -111,6 +111,30 @@ def near_duplicate_score(
     return j if c >= containment else 0.0
 
 
+def near_duplicate_scores(
+    a: npt.NDArray[np.uint32],
+    size_a: int,
+    others: npt.NDArray[np.uint32],
+    sizes: npt.NDArray[np.int64],
+    *,
+    jaccard: float,
+    containment: float,
+    min_shingles: int = 25,
+    max_size_ratio: float = 4.0,
+) -> npt.NDArray[np.float64]:
+    """`near_duplicate_score` of `a` against each row of `others` (sizes in `sizes`), at once."""
+    j = (others == a).mean(axis=1)
+    smaller, larger = np.minimum(sizes, size_a), np.maximum(sizes, size_a)
+    contained = (j * (size_a + sizes) / (1 + j)) / np.maximum(smaller, 1) >= containment
+    plausible = (smaller >= min_shingles) & (larger <= max_size_ratio * smaller) & (j >= 0.25)
+    return np.where((j >= jaccard) | (plausible & contained), j, 0.0)
+
+
+def signatures_from_bytes(blobs: list[bytes]) -> npt.NDArray[np.uint32]:
+    """Several stored signatures as the rows of one array."""
+    return np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.uint32).reshape(len(blobs), NUM_PERM)
+
+
 def signature_bytes(signature: npt.NDArray[np.uint32]) -> bytes:
     return signature.astype("<u4").tobytes()
 

@@ -415,4 +415,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX posts_updated ON posts (updated_at);
     CREATE INDEX posts_day ON posts (substr(coalesce(created_at, first_seen_at), 1, 10))
     """,
+    # 11: the store at a million posts: a post's bands found by post (an edited post's old bands
+    # were deleted by scanning every band), the review page's flagged clusters, and the retention
+    # step's scans by age (posts' raw records, cached response bodies)
+    """
+    CREATE INDEX post_bands_post ON post_bands (post_id);
+    CREATE INDEX clusters_flagged ON clusters (flagged, priority) WHERE merged_into IS NULL;
+    CREATE INDEX posts_first_seen ON posts (first_seen_at);
+    CREATE INDEX http_cache_stored ON http_cache (stored_at)
+    """,
 ]

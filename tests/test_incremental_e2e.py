@@ -212,6 +212,45 @@ def test_a_crawl_killed_half_way_resumes_without_loss_or_doubles(
     assert len(site_requests(site)) <= len(crawl_state.listings(store))
 
 
+def ingest_child(pid: int) -> int | None:
+    """The crawl's ingest process (crawler/ingest_process.py), once started: a spawned child."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                return int(child)
+    return None
+
+
+def test_a_killed_ingest_process_leaves_the_crawl_unhealthy_and_the_next_crawl_complete(
+    tmp_path: Path, site: DemoSite, reference: set[tuple[str, str]]
+):
+    config = config_in(tmp_path / "ingest-killed", site)
+    site.delay = 0.05
+    command = [sys.executable, "-m", "lingting.cli", "crawl", "-c", str(config)]
+    process = subprocess.Popen(command, cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(site_requests(site)) < 15 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        ingest = ingest_child(process.pid)
+        assert process.poll() is None and ingest is not None, "the crawl ended before its ingest could be killed"
+        os.kill(ingest, signal.SIGKILL)
+        output, _ = process.communicate(timeout=180)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, output  # not healthy: posts were lost, and it says so
+    assert "could not be stored" in output and "入库进程已停止" in output, output
+    store = store_of(config)
+    assert post_keys(store) < reference
+
+    site.delay = 0.0
+    crawl(config)
+    assert post_keys(store) >= reference
+    assert_no_duplicates(store)
+
+
 CAPTCHA = b"<html><head><title>Just a moment...</title></head><body><div class='cf-chl-widget'></div></body></html>"
 
 

@@ -70,9 +70,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from config import load_settings
 from config.settings import Settings, SourceSettings
-from crawler.analysis import shared_store
+from crawler.context import SETTINGS_KEY, lingting_settings
 from crawler.incremental import CrawlState, ListingDone, ThreadVisited
 from crawler.items import PostItem
 from crawler.limits import too_large
@@ -82,6 +81,7 @@ from crawler.parsers.common import iso_utc
 from crawler.report import count, note_backoff, note_error, note_skipped
 from crawler.settings import crawl_settings
 from crawler.targets import TargetRefused
+from store import Store
 from store.crawl_state import PostKey
 
 OrderKey = Callable[[PostItem], str | None]
@@ -107,18 +107,25 @@ class ListeningSpider(scrapy.Spider):
     def update_settings(cls, settings: Any) -> None:
         super().update_settings(settings)
         try:
-            config = load_settings(settings["LINGTING_CONFIG"])
+            config = lingting_settings(settings)
         except Exception:  # reported with its reason in from_crawler, where a spider can fail cleanly
             return
+        # Loaded once here; the pipeline, middlewares and extensions take it from the settings.
+        settings.set(SETTINGS_KEY, config, priority="spider")
         settings.setdict(crawl_settings(config.crawl), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ListeningSpider:
         spider: ListeningSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.lingting = load_settings(crawler.settings["LINGTING_CONFIG"])
+        spider.lingting = lingting_settings(crawler.settings)
         spider.selected_sources = spider._select(spider.lingting)
-        spider.state = CrawlState(shared_store(spider.lingting), incremental=spider.lingting.crawl.incremental)
+        # The spider's own connection for what earlier crawls left; closed when the spider closes.
+        spider.state = CrawlState(Store(spider.lingting.database_path), incremental=spider.lingting.crawl.incremental)
         return spider
+
+    def closed(self, reason: str) -> None:
+        if self.state.store is not None:
+            self.state.store.close()
 
     def _select(self, settings: Settings) -> list[Any]:
         mine = [s for s in settings.sources if s.type == self.source_type]

@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 import scrapy
 
-from config import load_settings
 from config.settings import SourceSettings
+from crawler.context import lingting_settings
 from crawler.items import PostItem
 from crawler.spiders.base import ListeningSpider
 
@@ -28,7 +28,7 @@ class GuardedSpider(ListeningSpider):
     def update_settings(cls, settings: Any) -> None:
         super().update_settings(settings)
         try:
-            config = load_settings(settings["LINGTING_CONFIG"])
+            config = lingting_settings(settings)
         except Exception:  # reported with its reason in from_crawler
             return
         # Every source of this type counts, enabled or not: a crawl of one named source is still polite.

@@ -15,7 +15,6 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from config import load_settings
-from crawler.analysis import shared_store
 from crawler.middlewares import (
     BlockDetectionMiddleware,
     ConditionalRequestsMiddleware,
@@ -49,7 +48,7 @@ def crawler(tmp_path: Path) -> Crawler:
 
 
 def store_of(crawler: Crawler) -> Store:
-    return shared_store(load_settings(crawler.settings["LINGTING_CONFIG"]))
+    return Store(load_settings(crawler.settings["LINGTING_CONFIG"]).database_path)
 
 
 def request(url: str = FEED, **meta: object) -> Request:

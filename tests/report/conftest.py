@@ -12,7 +12,7 @@ import pytest
 
 from config import settings_from_toml
 from config.settings import Settings
-from crawler.analysis import analyze_and_store
+from crawler.analysis import analyze_post, store_analyzed
 from sentiment.analyzer import Analyzer
 from store import Store
 
@@ -95,7 +95,7 @@ def analyzer_settings(tmp_path_factory: pytest.TempPathFactory) -> tuple[Analyze
 
 def build(store: Store, analyzer: Analyzer, settings: Settings, posts: list[dict[str, Any]]) -> None:
     for post in posts:
-        analyze_and_store(post, store=store, analyzer=analyzer, settings=settings, source_name=post["source"])
+        store_analyzed(post, analyze_post(analyzer, post), store=store, settings=settings, source_name=post["source"])
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from config.settings import Product, Settings
-from crawler.analysis import analyze_and_store
+from crawler.analysis import analyze_post, store_analyzed
 from sentiment import Analyzer
 from store import Store
 
@@ -37,7 +37,7 @@ def test_one_incident_in_three_sources_and_a_me_too_reply_is_one_cluster_of_four
             "source": source, "source_post_id": pid, "url": f"http://x/{pid}", "kind": kind, "thread_id": thread,
             "author": author, "text": text, "created_at": f"2026-12-04T08:{minute:02d}:00Z",
         }  # fmt: skip
-        analyze_and_store(post, store=store, analyzer=analyzer, settings=SETTINGS, source_name=source)
+        store_analyzed(post, analyze_post(analyzer, post), store=store, settings=SETTINGS, source_name=source)
     clusters = {r["source_post_id"]: r["cluster_id"] for r in store.query("SELECT * FROM posts")}
     assert len({clusters[p] for p in ("t:1", "p:2", "i:3", "w:4")}) == 1
     assert clusters["r:5"] != clusters["t:1"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from config import load_settings
-from crawler.analysis import analyze_and_store, shared_analyzer
+from crawler.analysis import analyze_post, build_analyzer, store_analyzed
 from store import Store
 
 LINGTING = [sys.executable, "-m", "lingting.cli"]
@@ -72,14 +72,14 @@ def build_demo_folder(folder: Path, *, hostile: bool = True) -> Path:
     config = folder / "lingting.toml"
     settings = load_settings(config)
     store = Store(settings.database_path)
-    analyzer = shared_analyzer(settings)
+    analyzer = build_analyzer(settings)
     for post in HOSTILE_POSTS if hostile else ():
         item = {
             "source": "discourse", "kind": "post", "author": "mallory", "lang": "zh",
             "author_id": "mallory-" + post["source_post_id"],
             "created_at": "2026-12-01T08:00:00Z", "fetched_at": "2026-12-01T09:00:00Z", **post,
         }  # fmt: skip
-        analyze_and_store(item, store=store, analyzer=analyzer, settings=settings, source_name="forum")
+        store_analyzed(item, analyze_post(analyzer, item), store=store, settings=settings, source_name="forum")
     store.close()
     run_cli("export", "-c", str(config))  # as a crawl would: policy sends what it sends at once
     for name, password in PASSWORDS.items():
