@@ -1,4 +1,5 @@
-"""End to end: `lingting schedule` as a real process against the demo site on 127.0.0.1.
+"""End to end: `lingting serve` (the review page, the scheduler and the delivery worker) as a real
+process against the demo site on 127.0.0.1.
 
 Short intervals are a real setting (`every_minutes = 0.05`, every 3 s). A clean single crawl and
 export of the same site is the reference: the service, however often it crawls and however it is
@@ -12,13 +13,16 @@ import itertools
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from config import load_settings
 from exporter import plan
@@ -54,12 +58,20 @@ def lingting(*args: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class Scheduled:
-    """`lingting schedule --log-json` running, its log lines going to a file (a pipe nobody reads could fill)."""
+    """`lingting serve --log-json` running, its log lines going to a file (a pipe nobody reads could fill)."""
 
     def __init__(self, config: Path) -> None:
         self.log_path = config.parent / f"service-{time.monotonic_ns()}.log"
-        command = [sys.executable, "-m", "lingting.cli", "schedule", "-c", str(config), "--log-json"]
+        self.base_url = f"http://127.0.0.1:{free_port()}"
+        port = self.base_url.rsplit(":", 1)[1]
+        command = [sys.executable, "-m", "lingting.cli", "serve", "-c", str(config), "--port", port, "--log-json"]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=log)
 
@@ -205,6 +217,13 @@ def test_the_service_crawls_every_source_twice_and_delivers_the_tickets(
         lambda: (jobs := jobs_of(config)).keys() >= JOBS and all(jobs[j].runs >= 2 for j in JOBS),
         "two rounds of every source",
     )
+    health = httpx.get(f"{service.base_url}/healthz", timeout=30)
+    assert health.status_code == 200, health.text
+    families = {f.name: f for f in text_string_to_metric_families(httpx.get(f"{service.base_url}/metrics").text)}
+    crawled = {s.labels.get("source") for f in families.values() for s in f.samples if "crawl" in s.name}
+    assert set(SOURCES) <= crawled, sorted(families)
+    page = httpx.get(f"{service.base_url}/", follow_redirects=False)
+    assert page.status_code in (302, 303, 307) and "/login" in page.headers["location"]  # the review page runs too
     lines = [json.loads(line) for line in service.stop().splitlines()]
     finished = [line for line in lines if line.get("outcome") == "ok"]
     assert {line["job"] for line in finished} == JOBS

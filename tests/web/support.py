@@ -110,7 +110,7 @@ def start_site(template: Path, folder: Path) -> ReviewSite:
     port = free_port()
     env = {**os.environ, "LINGTING_SECRET_KEY": SECRET}
     process = subprocess.Popen(
-        [*LINGTING, "serve", "-c", str(config), "--port", str(port)],
+        [*LINGTING, "serve", "-c", str(config), "--port", str(port), "--no-scheduler"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
