@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from config.settings import Settings
-from lingting.web import admin, auth, cluster_page, queue_page
+from lingting.web import admin, auth, cluster_page, queue_page, report_page
 from lingting.web.context import WebContext, context_of
 from lingting.web.guard import error_page
 from lingting.web.sessions import end_session
@@ -95,6 +95,7 @@ def create_app(settings: Settings, *, extra_routes: Sequence[BaseRoute] = ()) ->
         *queue_page.routes(),
         *cluster_page.routes(),
         *admin.routes(),
+        *report_page.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         *extra_routes,
     ]

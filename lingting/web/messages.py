@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.queue": ("审核队列", "Queue"),
     "nav.users": ("用户", "Users"),
     "nav.outbox": ("投递", "Deliveries"),
+    "nav.report": ("趋势报告", "Trends report"),
     "nav.logout": ("退出", "Log out"),
     "nav.language": ("English", "中文"),
     "nav.shortcuts": ("快捷键", "Shortcuts"),

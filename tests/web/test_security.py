@@ -28,7 +28,7 @@ def decisions(site: ReviewSite) -> int:
 def test_every_page_but_login_redirects_an_anonymous_visitor(site: ReviewSite) -> None:
     cid = first_pending(site)
     with httpx.Client(base_url=site.base_url) as client:
-        for path in ("/", "/?tab=all&q=闪退", f"/clusters/{cid}", "/users", "/deliveries", "/nowhere"):
+        for path in ("/", "/?tab=all&q=闪退", f"/clusters/{cid}", "/users", "/deliveries", "/report", "/nowhere"):
             answer = client.get(path)
             assert answer.status_code == 303, path
             assert answer.headers["location"].startswith("/login?next="), path
@@ -149,3 +149,19 @@ def test_no_secret_appears_in_any_page(site: ReviewSite) -> None:
         for secret in secrets:
             assert secret not in body, f"{path} shows a secret"
     assert not (site.database.parent / (site.database.name + ".secret")).exists()  # the key came from the env
+
+
+def test_the_trend_report_is_a_page_for_every_role(site: ReviewSite) -> None:
+    with logged_in(site.base_url, "vera") as (client, _):
+        queue = client.get("/")
+        assert 'href="/report"' in queue.text  # in the navigation
+        answer = client.get("/report", params={"since": "8w", "lang": "en"})
+        assert answer.status_code == 200, answer.text[:500]
+        for section in ("Recurring problems", "Share of voice", 'href="/"'):
+            assert section in answer.text, section
+        # its own policy: inline style for its charts, still nothing fetched and no script
+        policy = answer.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy and "frame-ancestors 'none'" in policy
+        assert "<script" not in answer.text
+        bad = client.get("/report", params={"since": "yesterday-ish"})
+        assert bad.status_code == 400 and "90d" in bad.text
