@@ -25,4 +25,7 @@ class ReportSettings(_Model):
     lang: Literal["zh", "en"] = "zh"
     """The default language of the report and the digest."""
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    """Where the report page is served: the digest links to it."""
+    """Where the report page is served (the workspace's /report): the digest links to it."""
+    every_days: float = Field(default=7, ge=0)
+    """The scheduler writes the report of the last this many days to `[service] log_dir` and sends the
+    chat digest (when robots are configured) this often; 0: never."""

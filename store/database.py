@@ -125,17 +125,25 @@ class Store:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        while (version := self._schema_version()) < len(MIGRATIONS):
+            with self.transaction():
+                # Read again under the write lock: two processes opening a new file at once (the
+                # service's loop and the web app) must not both run the same migration.
+                version = self._schema_version()
+                if version >= len(MIGRATIONS):
+                    break
+                for statement in _statements(MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _schema_version(self) -> int:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"{self.path} was written by a newer lingting (schema {version} > {len(MIGRATIONS)}); "
                 "upgrade lingting / 数据库版本比程序新, 请升级"
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in _statements(script):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+        return version
 
     @property
     def schema_version(self) -> int:

@@ -45,6 +45,20 @@ def crawl_jobs(settings: Settings, config_path: Path) -> list[Job]:
     ]
 
 
+def report_jobs(settings: Settings, config_path: Path) -> list[Job]:
+    """The periodic report: `lingting report` of the last `[report] every_days` days written to the
+    log folder, and its digest sent to the chat robots when there are any."""
+    days = settings.report.every_days
+    if days <= 0:
+        return []
+    out = settings.path(settings.service.log_dir) / "report-latest.html"
+    argv = [sys.executable, "-m", "lingting.cli", "report", "-c", str(config_path.resolve())]
+    argv += ["--since", f"{max(round(days), 1)}d", "--out", str(out)]
+    if settings.export.alerts:
+        argv.append("--send-digest")
+    return [Job(name="report:digest", interval_seconds=days * 86400.0, argv=tuple(argv))]
+
+
 @dataclass(frozen=True)
 class Cadence:
     """When a job runs next: its interval after the run started, plus a bounded random jitter."""

@@ -32,7 +32,7 @@ from exporter import (
     export,
     retry_policy,
 )
-from lingting.service.jobs import Job, crawl_jobs
+from lingting.service.jobs import Job, crawl_jobs, report_jobs
 from lingting.service.scheduler import Outcome, Scheduler
 from store import Outbox, Store
 from store import schedule as state
@@ -53,7 +53,9 @@ def lock_dir(settings: Settings) -> Path:
 class Service:
     def __init__(self, settings: Settings, config_path: Path, *, jobs: Sequence[Job] | None = None) -> None:
         self.settings = settings
-        self.jobs = list(jobs) if jobs is not None else crawl_jobs(settings, config_path)
+        self.jobs = (
+            list(jobs) if jobs is not None else crawl_jobs(settings, config_path) + report_jobs(settings, config_path)
+        )
         # Built here, so a missing secret stops the start with a clear message (ExportConfigError).
         self.sinks = build_sinks(settings)
         self.bots = build_bots(settings)

@@ -269,3 +269,21 @@ def test_a_lowered_interval_takes_effect_at_the_next_start(store: Store, tmp_pat
     after = scheduler_of(store, tmp_path, [hourly], clock, jitter_fraction=0)
     after.prepare()
     assert job_state(store, "report").next_run_at == pytest.approx(T0 + 3600.0)
+
+
+def test_the_periodic_report_is_a_job_of_the_same_schedule(tmp_path: Path):
+    from config import settings_from_toml
+    from lingting.service.jobs import crawl_jobs, report_jobs
+
+    base = 'database = "x.db"\n[[products]]\nname = "VoxLink"\n[[sources]]\nname = "hn"\ntype = "hackernews"\n'
+    robot = '[[export.alerts]]\ntype = "slack"\nurl_env = "SLACK_URL"\n'
+    plain = settings_from_toml(base, base_dir=tmp_path)
+    (job,) = report_jobs(plain, tmp_path / "lingting.toml")
+    assert job.name == "report:digest" and job.source is None and job.interval_seconds == 7 * 86400
+    assert "--send-digest" not in job.argv and str(tmp_path / "logs" / "report-latest.html") in job.argv
+    assert job.argv[job.argv.index("--since") : job.argv.index("--since") + 2] == ("--since", "7d")
+    with_robot = settings_from_toml(base + robot, base_dir=tmp_path)
+    assert "--send-digest" in report_jobs(with_robot, tmp_path / "lingting.toml")[0].argv
+    off = settings_from_toml(base + "[report]\nevery_days = 0\n", base_dir=tmp_path)
+    assert report_jobs(off, tmp_path / "lingting.toml") == []
+    assert [j.name for j in crawl_jobs(plain, tmp_path / "lingting.toml")] == ["crawl:hn"]

@@ -125,3 +125,28 @@ def test_a_post_bridging_two_clusters_merges_them_into_the_older(tmp_path: Path)
     assert {p["cluster_id"] for p in store.posts()} == {a.cluster_id}
     assert store.cluster(a.cluster_id)["distinct_authors"] == 3  # type: ignore[index]
     assert [c["id"] for c in store.flagged_clusters()] == [a.cluster_id]
+
+
+def test_two_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path, monkeypatch):
+    """`lingting serve` opens a new file from its scheduler and its web app at the same moment: the
+    one that waited for the write lock must find the schema done, not run the migrations again."""
+    from contextlib import contextmanager
+
+    from store.schema import MIGRATIONS
+
+    path = tmp_path / "new.db"
+    original = Store.transaction
+    raced: list[bool] = []
+
+    @contextmanager
+    def racing(self: Store) -> Any:
+        if not raced:  # the other process migrates between this one's first look and its lock
+            raced.append(True)
+            Store(path).close()
+        with original(self):
+            yield
+
+    monkeypatch.setattr(Store, "transaction", racing)
+    store = Store(path)
+    assert raced and store.schema_version == len(MIGRATIONS)
+    store.close()
