@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from config.settings import AnalysisSettings, Settings
 from sentiment import Analysis, Analyzer, cluster_priority
@@ -126,10 +126,18 @@ def analyze_post(analyzer: Analyzer, post: Mapping[str, Any]) -> Analysis:
     )
 
 
+class Stored(NamedTuple):
+    """What storing a post did: whether it was new, and what its analysis found."""
+
+    new: bool
+    complaint: bool
+    evidence_capped: bool
+
+
 def analyze_and_store(
     post: Mapping[str, Any], *, store: Store, analyzer: Analyzer, settings: Settings, source_name: str | None
-) -> tuple[bool, bool]:
-    """Analyze and upsert one normalized post; returns (new, complaint)."""
+) -> Stored:
+    """Analyze and upsert one normalized post."""
     analysis = analyze_post(analyzer, post)
     result = store.upsert_post(
         post,
@@ -140,4 +148,4 @@ def analyze_and_store(
         window_days=settings.analysis.cluster_window_days,
         source_name=source_name,
     )
-    return result.new, analysis.complaint
+    return Stored(result.new, analysis.complaint, analysis.evidence_capped)

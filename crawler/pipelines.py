@@ -82,15 +82,17 @@ class StorePipeline:
                 update_post_counts(self.store, known.id, likes=item.likes, replies=item.replies)
             return item
         try:
-            new, complaint = analyze_and_store(
+            stored = analyze_and_store(
                 post, store=self.store, analyzer=self.analyzer, settings=self.settings, source_name=item.source_name
             )
         except Exception as exc:  # one hostile post must not stop the crawl; it is counted with its reason
             log.exception("[%s] could not store post %s", name, item.source_post_id)
             note_error(self.crawler, name, f"post {item.source_post_id} not stored: {type(exc).__name__}: {exc}")
             return item
-        if new:
+        if stored.evidence_capped:
+            count(self.crawler, name, "capped_evidence")
+        if stored.new:
             count(self.crawler, name, "new_posts")
-            if complaint:
+            if stored.complaint:
                 count(self.crawler, name, "flagged")
         return item

@@ -69,6 +69,9 @@ class Analysis:
     """The model behind `sentiment` before the evidence adjusted it: snownlp-nb-lr, vader or none."""
     flag_reasons: list[str] = field(default_factory=list)
     """Why the post is, or is not, a complaint: relevance, sentiment, evidence; Chinese then English."""
+    evidence_capped: bool = False
+    """A list of evidence (relevance or complaint terms, error codes) held more than EVIDENCE_ITEMS
+    distinct items and lists only the first of them (counted in the crawl's run summary)."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -76,6 +79,10 @@ class Analysis:
 
 def _bounded(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))[:EVIDENCE_ITEMS]
+
+
+def _over_cap(*lists: list[str]) -> bool:
+    return any(len(dict.fromkeys(items)) > EVIDENCE_ITEMS for items in lists)
 
 
 def stars_of(value: object) -> int | None:
@@ -233,6 +240,7 @@ class Analyzer:
                 cues=cues,
                 complaint=complaint,
             ),
+            evidence_capped=_over_cap(relevance.terms, evidence.terms, details.error_codes),
         )
 
     def analyze_many(self, items: Iterable[Mapping[str, Any]]) -> list[Analysis]:

@@ -415,4 +415,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX posts_updated ON posts (updated_at);
     CREATE INDEX posts_day ON posts (substr(coalesce(created_at, first_seen_at), 1, 10))
     """,
+    # 11: the evidence cap of the analysis, counted like the other limits a crawl hit: posts whose
+    # analysis listed only the first of its evidence terms
+    """
+    ALTER TABLE crawl_runs ADD COLUMN capped_evidence INTEGER NOT NULL DEFAULT 0
+    """,
 ]
