@@ -1,11 +1,12 @@
 """Where a source's requests may go: http(s) only, its own site, and private addresses only for a private site.
 
-A redirect that leaves the source's site is refused unless the source lists the host in
-`allowed_hosts`; a private, loopback or link-local address (a cloud's metadata service at
-169.254.169.254, a router, the machine itself) is refused unless the source's own address is one
-(a self-hosted RSSHub, the demo site on 127.0.0.1). Refusals are counted per source and named in
-the run summary. A host name is judged as written before the request and by the address it resolved
-to after: an answer from a private address to a source on a public site is dropped unread.
+A redirect that leaves the source's site (config/hosts.py: the site's host, without www./m./api.,
+or a host under it) is refused unless the source lists the host in `allowed_hosts`; a private,
+loopback or link-local address (a cloud's metadata service at 169.254.169.254, a router, the
+machine itself) is refused unless the source's own address is one (a self-hosted RSSHub, the demo
+site on 127.0.0.1). Refusals are counted per source and named in the run summary. A host name is
+judged as written before the request and by the address it resolved to after: an answer from a
+private address to a source on a public site is dropped unread.
 """
 
 from __future__ import annotations
