@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from config.base import _Model
+from config.envname import EnvName
 from config.export import (
     AlertSettings as AlertSettings,
 )
@@ -182,7 +183,7 @@ class WebSettings(_Model):
     """Mark the session cookie Secure even when the request did not arrive over https."""
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
     """Addresses whose X-Forwarded-Proto / X-Forwarded-For are believed (the reverse proxy)."""
-    secret_key_env: str = "LINGTING_SECRET_KEY"
+    secret_key_env: EnvName = "LINGTING_SECRET_KEY"
     """The variable holding the session signing key; unset, one is kept in a 0600 file beside the database."""
     session_hours: int = Field(default=12, ge=1)
 

@@ -18,8 +18,9 @@ class _Source(_Model):
     """How often the scheduler crawls this source (fractions allowed: 0.5 is every 30 seconds)."""
     max_pages: int = Field(default=3, ge=1, le=100)
     allowed_hosts: list[HostName] = Field(default_factory=list)
-    """Hosts besides the source's own site that a redirect may lead to (`*.example.com` for all under
-    it); a redirect anywhere else is refused and counted."""
+    """Hosts besides the source's own site that a redirect may lead to, and that tickets may link its
+    posts on (`*.example.com` for all under it; config/hosts.py); a redirect anywhere else is
+    refused and counted, a post's link anywhere else left out of the ticket."""
 
     @property
     def site_url(self) -> str:

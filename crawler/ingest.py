@@ -34,6 +34,8 @@ class Stored:
 
     new: bool = False
     complaint: bool = False
+    evidence_capped: bool = False
+    """Its analysis listed only the first EVIDENCE_ITEMS of a longer list of evidence."""
     error: str | None = None
     lost: bool = False
     """Not stored for no fault of the post's (the ingest stopped, the database failed): the source's
@@ -106,4 +108,4 @@ class Ingest:
         except Exception as exc:  # one hostile post must not stop the crawl; it is counted with its reason
             log.exception("could not store post %s", post.get("source_post_id"))
             return Stored(error=f"post {post.get('source_post_id')} not stored: {type(exc).__name__}: {exc}")
-        return Stored(new=new, complaint=analysis.complaint)
+        return Stored(new=new, complaint=analysis.complaint, evidence_capped=analysis.evidence_capped)

@@ -148,7 +148,10 @@ class StorePipeline:
                 note_error(self.crawler, name, outcome.error)
                 if outcome.lost:
                     count(self.crawler, name, "not_stored")
-            elif outcome.new:
-                count(self.crawler, name, "new_posts")
+            else:
+                if outcome.evidence_capped:
+                    count(self.crawler, name, "capped_evidence")
+                if outcome.new:
+                    count(self.crawler, name, "new_posts")
                 if outcome.complaint:
                     count(self.crawler, name, "flagged")

@@ -15,6 +15,7 @@ one `crawl_runs` row per source it crawled is written, with the source's health 
     blocked        responses that showed a block (403/429, captcha, login wall)
     refused        requests not sent: off-site redirects, private addresses (crawler/targets.py)
     too_large      answers dropped for their size; cut_posts: posts cut to their head (crawler/limits.py)
+    capped_evidence  posts whose analysis lists only the first of its evidence terms (EVIDENCE_ITEMS)
     failed_requests  requests that ended in an error (HTTP error, no answer, refused, too large)
     not_stored     posts lost to a stopped ingest process or a failing database (the source is unhealthy)
 """
@@ -52,6 +53,7 @@ COUNTERS = (
     "refused",
     "too_large",
     "cut_posts",
+    "capped_evidence",
     "failed_requests",
     "not_stored",
 )

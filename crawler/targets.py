@@ -1,11 +1,12 @@
 """Where a source's requests may go: http(s) only, its own site, and private addresses only for a private site.
 
-A redirect that leaves the source's site is refused unless the source lists the host in
-`allowed_hosts`; a private, loopback or link-local address (a cloud's metadata service at
-169.254.169.254, a router, the machine itself) is refused unless the source's own address is one
-(a self-hosted RSSHub, the demo site on 127.0.0.1). Refusals are counted per source and named in
-the run summary. A host name is judged as written before the request and by the address it resolved
-to after: an answer from a private address to a source on a public site is dropped unread.
+A redirect that leaves the source's site (config/hosts.py: the site's host, without www./m./api.,
+or a host under it) is refused unless the source lists the host in `allowed_hosts`; a private,
+loopback or link-local address (a cloud's metadata service at 169.254.169.254, a router, the
+machine itself) is refused unless the source's own address is one (a self-hosted RSSHub, the demo
+site on 127.0.0.1). Refusals are counted per source and named in the run summary. A host name is
+judged as written before the request and by the address it resolved to after: an answer from a
+private address to a source on a public site is dropped unread.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from config.hosts import bare_host, host_allowed, same_site
 from crawler.report import count
 
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
@@ -26,37 +28,13 @@ class TargetRefused(IgnoreRequest):
     """A request of a source to a place it may not go; the message says why, in English and Chinese."""
 
 
-def _bare(host: str) -> str:
-    host = host.lower().rstrip(".")
-    return host.removeprefix("www.")
-
-
-def same_site(host: str, site_host: str) -> bool:
-    """The same host, with or without www., or one a subdomain of the other (forum.x.com, x.com)."""
-    a, b = _bare(host), _bare(site_host)
-    return a == b or a.endswith("." + b) or b.endswith("." + a)
-
-
-def host_allowed(host: str, allowed: Sequence[str]) -> bool:
-    """`host` is named in `allowed`, or falls under one of its `*.example.com` entries."""
-    host = host.lower().rstrip(".")
-    for entry in allowed:
-        entry = entry.lower().rstrip(".")
-        if entry.startswith("*."):
-            if host == entry[2:] or host.endswith(entry[1:]):
-                return True
-        elif host == entry:
-            return True
-    return False
-
-
 def private_host(host: str) -> bool:
     """A loopback, private, link-local or otherwise not public address (as an IP literal or localhost)."""
-    host = host.lower().rstrip(".")
+    host = bare_host(host)
     if host in LOCAL_NAMES or host.endswith(".localhost"):
         return True
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

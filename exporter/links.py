@@ -4,8 +4,9 @@ A post's `url` is crawled data. A feed item can say `javascript:…`, `data:…`
 phishing page; a ticket that links it lends that page our name. So a record carries a post's URL
 only when it is http(s), plain (no space, control or markup character), and on the site of the
 post's source: the host of a configured source of that platform (its `base_url`, or a feed's
-`url`), or a web site the platform is known to serve its posts from (an API host's posts live
-elsewhere: hn.algolia.com -> news.ycombinator.com). Anything else is left out, with the reason.
+`url`) or a host its `allowed_hosts` names, or a web site the platform is known to serve its posts
+from (an API host's posts live elsewhere: hn.algolia.com -> news.ycombinator.com). Anything else is
+left out, with the reason. What "on the site" means is config.hosts's rule, the crawler's too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from urllib.parse import urlsplit
 
+from config.hosts import host_allowed, site_pattern
 from config.settings import FeedSource, Settings
 from exporter.inert import plain
 
@@ -32,26 +34,20 @@ KNOWN_SITES: Mapping[str, tuple[str, ...]] = {
     "zhihu": ("zhihu.com",),
 }  # fmt: skip
 """Where each platform's posts are read on the web, beside the configured hosts."""
-_PREFIXES = ("www.", "m.", "api.")
 _MARKUP = re.compile(r"[<>\"'`()\[\]{}|\\^*]")
 
 
-def _site(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    for prefix in _PREFIXES:
-        if host.startswith(prefix) and host.count(".") > 1:
-            return host[len(prefix) :]
-    return host
-
-
 def source_sites(settings: Settings) -> dict[str, frozenset[str]]:
-    """Platform (a post's `source`) -> the hosts its posts' links may point at."""
-    sites: dict[str, set[str]] = {k: set(v) for k, v in KNOWN_SITES.items()}
+    """Platform (a post's `source`) -> the hosts its posts' links may point at, as `allowed_hosts`
+    entries: each site (known, or of a configured source's address) with all under it, and what
+    the platform's sources allow besides (a feed whose items live on feedburner)."""
+    sites: dict[str, set[str]] = {k: {site_pattern(h) for h in v} for k, v in KNOWN_SITES.items()}
     for source in settings.sources:
         platform = source.platform if isinstance(source, FeedSource) else source.type
-        address = source.url if isinstance(source, FeedSource) else source.base_url
-        if _site(address):
-            sites.setdefault(platform, set()).add(_site(address))
+        hosts = sites.setdefault(platform, set())
+        hosts.update(source.allowed_hosts)
+        if host := urlsplit(source.site_url).hostname:
+            hosts.add(site_pattern(host))
     return {platform: frozenset(hosts) for platform, hosts in sites.items()}
 
 
@@ -60,7 +56,8 @@ def _unreadable(c: str) -> bool:
 
 
 def url_problem(url: str, sites: Collection[str]) -> str | None:
-    """Why `url` may not be linked from a ticket about a post of a source on `sites`; None if it may."""
+    """Why `url` may not be linked from a ticket about a post of a source on `sites` (`allowed_hosts`
+    entries, as `source_sites` gives them); None if it may."""
     if not url:
         return "the post has no address / 帖子没有链接"
     scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
@@ -74,6 +71,6 @@ def url_problem(url: str, sites: Collection[str]) -> str | None:
     host = (parts.hostname or "").lower()
     if not url.lower().startswith(f"{scheme}://") or not host or parts.username is not None:
         return "the address names no plain host / 链接没有正常的主机名"
-    if not any(host == site or host.endswith("." + site) for site in sites):
+    if not host_allowed(host, sites):
         return "the address is not on the site of the post's source / 链接不在该数据源的网站上"
     return None

@@ -86,6 +86,7 @@ LIMITS = (
     ("refused", "request(s) refused (off-site redirect or private address)", "个请求被拒绝 (跨站重定向或内网地址)"),
     ("too_large", "answer(s) over the size limit dropped", "个响应超过大小上限, 已丢弃"),
     ("cut_posts", "post(s) cut to their head", "条帖子过长, 已截断"),
+    ("capped_evidence", "post(s) with more evidence terms than listed", "条帖子的证据词过多, 只列出一部分"),
 )
 
 

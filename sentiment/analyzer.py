@@ -77,6 +77,9 @@ class Analysis:
     (title first): what is wrong, the first one foremost."""
     me_too: bool = False
     """It says the same happens to its author (同样, +1, same here): another author of its thread's incident."""
+    evidence_capped: bool = False
+    """A list of evidence (relevance or complaint terms, error codes) held more than EVIDENCE_ITEMS
+    distinct items and lists only the first of them (counted in the crawl's run summary)."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -84,6 +87,10 @@ class Analysis:
 
 def _bounded(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))[:EVIDENCE_ITEMS]
+
+
+def _over_cap(*lists: list[str]) -> bool:
+    return any(len(dict.fromkeys(items)) > EVIDENCE_ITEMS for items in lists)
 
 
 def stars_of(value: object) -> int | None:
@@ -255,6 +262,7 @@ class Analyzer:
                 complaint=complaint,
                 failure=[*failure.terms, *failure.dissatisfied],
             ),
+            evidence_capped=_over_cap(relevance.terms, evidence.terms, details.error_codes),
         )
 
     def analyze_many(self, items: Iterable[Mapping[str, Any]]) -> list[Analysis]:

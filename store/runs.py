@@ -3,8 +3,9 @@
 `health` is one of "ok", "unhealthy" (the source answered but yields nothing it used to, or too
 many parse errors), "blocked" (403/429, captcha or login wall) and "backoff" (skipped: a block
 earlier asked to wait); `health_reason` says why in words. The limits hit are counted: `refused`
-(requests to places a source may not go), `too_large` (answers dropped for their size) and
-`cut_posts` (posts cut to their head).
+(requests to places a source may not go), `too_large` (answers dropped for their size),
+`cut_posts` (posts cut to their head) and `capped_evidence` (posts whose analysis lists only the
+first of its many evidence terms).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _COUNTS = (
     "refused",
     "too_large",
     "cut_posts",
+    "capped_evidence",
 )
 HEALTH = ("ok", "unhealthy", "blocked", "backoff")
 

@@ -424,4 +424,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX posts_first_seen ON posts (first_seen_at);
     CREATE INDEX http_cache_stored ON http_cache (stored_at)
     """,
+    # 12: the evidence cap of the analysis, counted like the other limits a crawl hit: posts whose
+    # analysis listed only the first of its evidence terms
+    """
+    ALTER TABLE crawl_runs ADD COLUMN capped_evidence INTEGER NOT NULL DEFAULT 0
+    """,
 ]

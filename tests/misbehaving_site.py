@@ -37,6 +37,8 @@ BOMB_MB = 64
 """What the gzip bomb inflates to (its compressed size is about 64 KB)."""
 HUGE_REPEATS = 40_000
 """The huge post says "VoxLink 闪退 错误码 110" this many times (about 800,000 characters)."""
+MANY_CODES = 40
+"""The post of /codes names this many distinct error codes, more than an analysis lists."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -63,6 +65,7 @@ class MisbehavingSite:
         feed = {"Content-Type": "application/rss+xml; charset=utf-8"}
         bomb = gzip.compress(b"\0" * (BOMB_MB * 1024 * 1024), compresslevel=9)
         huge = " ".join(["VoxLink 闪退 错误码 110"] * HUGE_REPEATS)
+        codes = "VoxLink 闪退 " + " ".join(f"错误码 {1000 + i}" for i in range(MANY_CODES))
         return {
             "/feed.xml": lambda: (200, feed, rss(GOOD_ITEMS, self.url)),
             "/status/500": lambda: (500, {"Content-Type": "text/html"}, b"<h1>Internal Server Error</h1>"),
@@ -73,6 +76,7 @@ class MisbehavingSite:
             "/metadata": lambda: (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
             "/bomb": lambda: (200, {**feed, "Content-Encoding": "gzip"}, bomb),
             "/huge": lambda: (200, feed, rss([("VoxLink 崩溃", huge)], self.url)),
+            "/codes": lambda: (200, feed, rss([("VoxLink 错误码", codes)], f"{self.url}/codes")),
         }
 
     def start(self) -> MisbehavingSite:

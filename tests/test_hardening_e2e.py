@@ -21,8 +21,9 @@ import pytest
 from config import load_settings
 from crawler.limits import CUT_KEY
 from lingting.demo import toml_table
+from sentiment.analyzer import EVIDENCE_ITEMS
 from store import Store
-from tests.misbehaving_site import HUGE_REPEATS, MisbehavingSite
+from tests.misbehaving_site import HUGE_REPEATS, MANY_CODES, MisbehavingSite
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[1]
@@ -153,7 +154,8 @@ def test_redirects_stay_on_the_site_unless_allowed(tmp_path: Path, sites: Any):
 
 def test_size_limits_hold_and_are_counted(tmp_path: Path, sites: Any):
     site, _ = sites
-    config = write_config(tmp_path, [feed("bomb", f"{site.url}/bomb"), feed("huge", f"{site.url}/huge")])
+    sources = [feed("bomb", f"{site.url}/bomb"), feed("huge", f"{site.url}/huge"), feed("codes", f"{site.url}/codes")]
+    config = write_config(tmp_path, sources)
     result = lingting("crawl", "-c", str(config))
     assert result.returncode == 1
     assert_no_traceback(result)
@@ -164,10 +166,16 @@ def test_size_limits_hold_and_are_counted(tmp_path: Path, sites: Any):
     # The huge post is stored cut to its head, marked and counted; its evidence is one entry per term.
     huge = runs["huge"]
     assert huge["health"] == "ok" and huge["cut_posts"] == 1 and huge["posts_parsed"] == 1
-    (post,) = Store(load_settings(config).database_path).posts()
+    stored = Store(load_settings(config).database_path).posts()
+    (codes,) = [p for p in stored if "/codes/" in p["url"]]
+    (post,) = [p for p in stored if p is not codes]
     assert len(post["text"]) < 5100 and post["text"].startswith("VoxLink 闪退")
     assert post["raw"][CUT_KEY]["text_chars"] >= HUGE_REPEATS * 10
     assert len(json.dumps(post["raw"], ensure_ascii=False)) < 20_000
     assert post["analysis"]["relevance_terms"] == ["VoxLink"] and post["analysis"]["error_codes"] == ["110"]
     assert len(json.dumps(post["analysis"], ensure_ascii=False)) < 10_000
     assert "1 answer(s) over the size limit dropped" in result.stdout and "1 条帖子过长" in result.stdout
+    # A post naming more error codes than an analysis lists keeps the first ones, and is counted.
+    assert len(codes["analysis"]["error_codes"]) == EVIDENCE_ITEMS < MANY_CODES and codes["analysis"]["evidence_capped"]
+    assert runs["codes"]["capped_evidence"] == 1 and huge["capped_evidence"] == 0 and runs["codes"]["health"] == "ok"
+    assert "1 post(s) with more evidence terms than listed" in result.stdout and "1 条帖子的证据词过多" in result.stdout

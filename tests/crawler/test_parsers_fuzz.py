@@ -12,7 +12,6 @@ runs more examples per parser with a random seed.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import UTC, datetime
 from functools import cache
@@ -20,22 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.items import PostItem
 from crawler.parsers import SOURCES, ParseError, ParseResult, parse
+from tests.fuzz import fuzz_settings
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 FETCHED = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-EXAMPLES = int(os.environ.get("LINGTING_FUZZ_EXAMPLES", "30"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize="LINGTING_FUZZ_EXAMPLES" not in os.environ,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_settings(30)
 URLS = (
     "",
     "https://www.v2ex.com/api/replies/show.json?topic_id=1",

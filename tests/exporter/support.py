@@ -28,6 +28,14 @@ def settings(tmp_path: Path, extra: str = "") -> Settings:
     return settings_from_toml(text, base_dir=tmp_path)
 
 
+def zendesk_sink(url: str) -> str:
+    """The `[export]` table of one Zendesk sink at `url`, its token in $ZD_TOKEN."""
+    return (
+        f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
+        'token_env = "ZD_TOKEN"\n'
+    )
+
+
 def _triage(members: list[dict[str, Any]], authors: int, size: int) -> ClusterTriage:
     lead = members[0]["analysis"]
     # Three authors or more make any cluster a P0 (so a test can make one grow and escalate).

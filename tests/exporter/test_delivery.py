@@ -17,7 +17,7 @@ from exporter.transport import retry_after
 from store import Outbox, Store
 from store.outbox import moment
 from tests.exporter.intake_server import IntakeState, Received, intake_server
-from tests.exporter.support import add_post, settings
+from tests.exporter.support import add_post, settings, zendesk_sink
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 T0 = 1_790_000_000.0
@@ -208,11 +208,7 @@ def test_backoff_jitter_is_seeded_bounded_and_capped():
 def test_a_revision_waits_for_the_first_and_then_updates_the_same_ticket(tmp_path: Path):
     with intake_server() as (url, state):
         state.faults = script("500")
-        s = settings(
-            tmp_path,
-            f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
-            'token_env = "ZD_TOKEN"\n',
-        )
+        s = settings(tmp_path, zendesk_sink(url))
         store = Store(s.database_path)
         add_post(store, "1", "alice")
         clock = Clock()
@@ -258,8 +254,7 @@ def test_secrets_appear_in_no_log_and_no_database_row(tmp_path: Path, caplog: py
         state.faults = lambda r: "400"
         s = settings(
             tmp_path,
-            f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
-            'token_env = "ZD_TOKEN"\n[[export.sinks]]\ntype = "webhook"\n'
+            zendesk_sink(url) + '[[export.sinks]]\ntype = "webhook"\n'
             f'url = "{url}/hooks/x"\nsecret_env = "WH_SECRET"\n',
         )
         store = Store(s.database_path)

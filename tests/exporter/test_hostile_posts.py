@@ -11,12 +11,11 @@ the source's own site. The fuzz test then does the same for any text hypothesis 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from exporter import build_record, envelope, export, validate
@@ -30,6 +29,7 @@ from tests.exporter.intake_server import IntakeState, intake_server
 from tests.exporter.markup import adf_skeleton, adf_texts, invisible, live_text, skeleton
 from tests.exporter.support import add_post
 from tests.exporter.support import settings as config
+from tests.fuzz import fuzz_settings
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 HOSTILE_TITLE = "@everyone @acme/oncall acme/infra#1 #2 GH-3 [reset](https://evil.test/r) <b>x</b> \u202egnp.exe\u200b"
@@ -133,13 +133,7 @@ def test_only_http_addresses_on_the_sources_site_are_linked(tmp_path: Path):
 
 # -- fuzz: any text in, nothing live out, in every sink's rendering -------------------------------
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("LINGTING_FUZZ_EXAMPLES", "40")),
-    deadline=None,
-    derandomize="LINGTING_FUZZ_EXAMPLES" not in os.environ,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_settings(40)
 FRAGMENTS = [
     "@x", "@org/team", "a/b#1", "#1", "GH-1", "[a](https://evil.test)", "![i](https://evil.test/i.png)", "<b>",
     "<https://evil.test>", "https://evil.test", "www.evil.test", "**b**", "_e_", "`c`", "```", "~~~", "# h", "> q",

@@ -3,34 +3,39 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any
 from urllib.parse import quote, quote_plus
 
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+import config
 import config.export
-import config.sources
 from exporter import export
 from store import Store
 from tests.exporter.intake_server import IntakeState, Received, intake_server
-from tests.exporter.support import add_post, settings
+from tests.exporter.support import add_post, settings, zendesk_sink
 
 PASTED = {
     "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw": "export.sinks[0].secret_env",
     "ghp_16C7e42F292c6912E7710c838347Ae178B4a": "export.sinks[0].token_env",
     "https://oapi.dingtalk.com/robot/send?access_token=8f2a77c1d0": "export.alerts[0].url_env",
     "a8F3kQ9zLm2Xw7Pq4Rt6Yv1B": "sources[0].token_env",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc": "web.secret_key_env",
 }
 SINK_OF = {
     "export.sinks[0].secret_env": '[[export.sinks]]\ntype = "webhook"\nurl = "https://i.test/h"\nsecret_env = "{v}"\n',
     "export.sinks[0].token_env": '[[export.sinks]]\ntype = "github"\nrepo = "a/b"\ntoken_env = "{v}"\n',
     "export.alerts[0].url_env": '[[export.alerts]]\ntype = "dingtalk"\nurl_env = "{v}"\n',
     "sources[0].token_env": '[[sources]]\ntype = "github"\nname = "gh"\ntoken_env = "{v}"\n',
+    "web.secret_key_env": '[web]\nsecret_key_env = "{v}"\n',
 }
 
 
@@ -58,8 +63,13 @@ def test_a_secret_pasted_where_a_variable_name_belongs_is_refused_without_echoin
     assert not (tmp_path / "lingting.db").exists()
 
 
+def config_modules() -> list[ModuleType]:
+    """Every module of the config package, so that a settings model added later is walked too."""
+    return [importlib.import_module(f"config.{m.name}") for m in pkgutil.iter_modules(config.__path__)]
+
+
 def test_every_env_key_of_every_model_is_checked_as_a_name():
-    models = [m for mod in (config.export, config.sources) for m in vars(mod).values()]
+    models = [m for mod in config_modules() for m in vars(mod).values()]
     env_fields = {
         (m.__name__, name): Annotated[f.annotation, f]  # the field's type with its validators
         for m in models
@@ -67,7 +77,7 @@ def test_every_env_key_of_every_model_is_checked_as_a_name():
         for name, f in m.model_fields.items()
         if name.endswith("_env")
     }
-    assert len(env_fields) >= 10
+    assert len(env_fields) >= 10 and ("WebSettings", "secret_key_env") in env_fields
     for where, annotation in env_fields.items():
         check: TypeAdapter[Any] = TypeAdapter(annotation)  # type: ignore[arg-type]
         assert check.validate_python("LINGTING_TOKEN") == "LINGTING_TOKEN"
@@ -103,11 +113,7 @@ def echo_everywhere(r: Received) -> bytes:
 def test_a_receivers_echo_is_redacted_before_it_is_cut_in_every_encoding(tmp_path: Path):
     state = IntakeState(faults=lambda r: "echo", echo=echo_everywhere)
     with intake_server(state) as (url, state):
-        s = settings(
-            tmp_path,
-            f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
-            'token_env = "ZD_TOKEN"\n',
-        )
+        s = settings(tmp_path, zendesk_sink(url))
         store = Store(s.database_path)
         add_post(store, "1", "alice")
         assert export(store, s, env={"ZD_TOKEN": TOKEN}).dead == 1
@@ -136,11 +142,7 @@ def test_an_answer_in_utf_16_is_redacted_too(tmp_path: Path):
         echo_type="text/plain; charset=utf-16",
     )
     with intake_server(state) as (url, _):
-        s = settings(
-            tmp_path,
-            f'[export]\n[[export.sinks]]\ntype = "zendesk"\nbase_url = "{url}"\nemail = "ops@x.test"\n'
-            'token_env = "ZD_TOKEN"\n',
-        )
+        s = settings(tmp_path, zendesk_sink(url))
         store = Store(s.database_path)
         add_post(store, "1", "alice")
         assert export(store, s, env={"ZD_TOKEN": TOKEN}).dead == 1

@@ -8,27 +8,21 @@ and the exit code is 1.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lingting.cli import main
+from tests.fuzz import fuzz_settings
 
 COMPLAINT = '{"text": "声链安卓端推送失败, 急", "rating": 1}'
 PRAISE = '{"text": "VoxLink works fine for me", "rating": "5"}'
-FUZZ = settings(
-    max_examples=int(os.environ.get("LINGTING_FUZZ_EXAMPLES", "40")),
-    deadline=None,
-    derandomize="LINGTING_FUZZ_EXAMPLES" not in os.environ,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_settings(40)
 
 
 def run_analyze(data: bytes, cwd: Path) -> subprocess.CompletedProcess[bytes]:

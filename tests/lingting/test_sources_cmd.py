@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from lingting.cli import main
 from store import Store, crawl_state, record_run
@@ -76,3 +77,18 @@ def test_check_fails_on_unhealthy_and_reset_lifts_the_backoff(tmp_path: Path) ->
     assert crawl_state.backoff_of(store, "weibo") is None
     code, output = run("-c", str(config), "--reset", "nosuch")
     assert code != 0 and "nosuch" in output
+
+
+def test_sources_fit_80_columns_with_chinese_reasons(tmp_path: Path) -> None:
+    config, store = setup(tmp_path)
+    reason = "连续三次抓取都没有得到帖子, 以前每次都有; 请检查网站是否改版或者地址是否变了 / yielded nothing" * 3
+    times = {"started_at": "2026-11-25T00:00:00Z", "finished_at": "2026-11-25T00:05:00Z"}
+    record_run(store, {"run_id": "r3", "source_name": "quiet", "source": "rss", **times, "health": "unhealthy",
+                       "health_reason": reason})  # fmt: skip
+    result = CliRunner().invoke(main, ["sources", "-c", str(config)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), "\n".join(lines)
+    # every word is still there, folded within its column rather than cut off
+    cells = "".join(line.replace("│", "").replace(" ", "") for line in lines)
+    assert "请检查网站是否改版" in cells and "暂停至2999-01-01" in cells and "unhealthy" in cells

@@ -14,7 +14,7 @@ WEIBO = Path(__file__).resolve().parents[3] / "shared" / "data" / "weibo2018_tra
 FIELDS = [
     "lang", "relevant", "relevance_terms", "sentiment", "polarity", "complaint", "complaint_terms", "category",
     "priority", "impact", "urgency", "reasons", "missing_info", "product_area", "sdk_version", "platform",
-    "error_codes", "attribution", "sentiment_model", "flag_reasons", "symptoms", "me_too",
+    "error_codes", "attribution", "sentiment_model", "flag_reasons", "symptoms", "me_too", "evidence_capped",
 ]  # fmt: skip
 
 

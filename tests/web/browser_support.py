@@ -1,4 +1,4 @@
-"""Steps the browser tests share: log in, read the queue's rows and tab counts."""
+"""Steps the browser tests share: log in, read the queue's rows and tab counts, wait for what a script changes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import re
 from typing import Any
 
 from tests.web.support import PASSWORDS, ReviewSite
+
+EXPECT_TIMEOUT_MS = 20_000
+"""How long an assertion waits for the page before failing: long, for a loaded machine."""
 
 
 def log_in(page: Any, site: ReviewSite, name: str = "rita", path: str = "/") -> None:
@@ -23,6 +26,21 @@ def row_ids(page: Any) -> list[int]:
 
 def current_row(page: Any) -> int:
     return int(page.get_attribute("tr.item.current", "data-id"))
+
+
+def expect(target: Any) -> Any:
+    """Playwright's auto-waiting assertions on `target` (a locator or page), for what the page's
+    script changes after an action: reading it at once may see it as it was before. Imported here,
+    not at the top, so that a machine without playwright skips the browser tests with the reason."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    return playwright_expect(target)
+
+
+def expect_current_row(page: Any, cluster_id: int) -> None:
+    """Wait until the keyboard's row is `cluster_id` (the page's script moves it after the key)."""
+    expect(page.locator("tr.item.current")).to_have_attribute("data-id", str(cluster_id))
 
 
 def tab_count(page: Any, tab: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from store.review_queue import cluster_detail
-from tests.web.browser_support import current_row, log_in, press, row_ids, tab_count
+from tests.web.browser_support import current_row, expect, expect_current_row, log_in, press, row_ids, tab_count
 from tests.web.support import ReviewSite
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def test_confirm_with_the_keyboard_moves_on_and_queues_the_ticket(page: Any, sit
     pending = tab_count(page, "pending")
     ids = row_ids(page)
     press(page, "j")
-    assert current_row(page) == ids[1]
+    expect_current_row(page, ids[1])
     press(page, "c")
     page.wait_for_url(re.compile(r"flash=action.done"))
     assert current_row(page) == ids[2]  # the next item
@@ -106,7 +106,7 @@ def test_keys_do_nothing_while_typing_in_a_field(page: Any, site: ReviewSite) ->
     log_in(page, site)
     page.click("#search")
     page.keyboard.type("cdux")
-    assert page.input_value("#search") == "cdux"
+    expect(page.locator("#search")).to_have_value("cdux")
     assert page.url == site.base_url + "/"
     assert all(not reviews_of(site, cid) for cid in row_ids(page))
 
@@ -117,7 +117,7 @@ def test_bulk_dismiss_selected_and_all_matching(page: Any, site: ReviewSite) -> 
     press(page, "x")
     press(page, "j")
     press(page, "x")
-    assert page.inner_text("#selected-count") == "2"
+    expect(page.locator("#selected-count")).to_have_text("2")
     page.select_option("select[name=bulk_action]", "dismiss")
     page.select_option("#bulk select[name=reason]", "spam")
     page.click("#bulk button[type=submit]")
@@ -180,13 +180,14 @@ def test_shortcut_sheet_and_english(page: Any, site: ReviewSite) -> None:
     log_in(page, site)
     press(page, "?")
     sheet = page.locator("#keys-dialog")
-    assert sheet.is_visible()
-    assert "确认, 并转到下一个" in sheet.inner_text()
+    expect(sheet).to_be_visible()
+    expect(sheet).to_contain_text("确认, 并转到下一个")
     page.keyboard.press("Escape")
+    expect(sheet).to_be_hidden()
     page.click("form[action='/language'] button")
-    page.wait_for_load_state()
-    assert page.inner_text("h1") == "Review queue"
-    assert "To review" in page.inner_text(".tabs")
+    # the click posts a form: the English page is the next one, not the one loaded when it returns
+    expect(page.locator("h1")).to_have_text("Review queue")
+    expect(page.locator(".tabs")).to_contain_text("To review")
     # the choice is the user's: it holds on the next page
     page.goto(site.base_url + "/deliveries")
     assert page.inner_text("h1") == "Deliveries"
